@@ -75,12 +75,13 @@ public struct Contact: Hashable, Sendable {
         return peerID.shortText
     }
 
-    /// Trims interests, drops empty ones and case-insensitive duplicates, keeping first spelling.
+    /// Puts each interest on one line, trims it, drops empty ones and case-insensitive duplicates, keeping first spelling.
     public static func normalizedInterests(_ interests: [String]) -> [String] {
         var seen = Set<String>()
         var result = [String]()
         for interest in interests {
-            let trimmed = String(interest.trimmingWhitespace())
+            let oneLine = interest.split(whereSeparator: \.isNewline).joined(separator: " ")
+            let trimmed = String(oneLine.trimmingWhitespace())
             guard !trimmed.isEmpty, seen.insert(trimmed.lowercased()).inserted else { continue }
             result.append(trimmed)
         }

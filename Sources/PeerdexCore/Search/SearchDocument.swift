@@ -1,0 +1,53 @@
+/// The folded text of a contact that search looks at, field by field.
+public struct SearchDocument: Hashable, Sendable {
+    /// Folded display name.
+    public var name: String
+    /// Folded alias.
+    public var alias: String
+    /// Folded note.
+    public var note: String
+    /// Folded interests, one per line.
+    public var interests: String
+    /// Folded general location.
+    public var location: String
+
+    /// A document from already-folded fields, as the index stores them.
+    public init(name: String, alias: String, note: String, interests: String, location: String) {
+        self.name = name
+        self.alias = alias
+        self.note = note
+        self.interests = interests
+        self.location = location
+    }
+
+    /// Folds the searchable fields of a contact.
+    public init(contact: Contact) {
+        self.init(
+            name: TextFolder.fold(contact.name),
+            alias: TextFolder.fold(contact.alias),
+            note: TextFolder.fold(contact.note),
+            interests: contact.interests.map(TextFolder.fold).joined(separator: "\n"),
+            location: TextFolder.fold(contact.location)
+        )
+    }
+
+    /// Every field, in the order they are indexed.
+    public var fields: [String] { [name, alias, note, interests, location] }
+
+    /// The space-separated tokens of the word index: words plus CJK bigrams.
+    public var indexTokens: String {
+        fields.flatMap(SearchWords.indexTokens).joined(separator: " ")
+    }
+
+    /// The distinct words that typo matching may find (four or more characters, spaced scripts).
+    public var fuzzyVocabulary: Set<String> {
+        var vocabulary = Set<String>()
+        for field in fields {
+            for word in SearchWords.words(in: field)
+            where word.count >= SearchQuery.minimumFuzzyLength - 1 && !word.contains(where: SearchWords.isUnspacedScript) {
+                vocabulary.insert(String(word))
+            }
+        }
+        return vocabulary
+    }
+}

@@ -1,0 +1,50 @@
+/// Splits folded text into the words that search matches whole or by prefix.
+///
+/// A word is a run of letters, digits and marks. Scripts written without spaces (Han, kana,
+/// Hangul) also yield every two-character window and their last character, so that a
+/// two-character query such as `東京` finds `京` pairs anywhere inside `東京タワー`.
+public enum SearchWords {
+    /// The words of already-folded text, in order, with repeats.
+    public static func words(in folded: String) -> [Substring] {
+        folded.split(whereSeparator: { !isWordCharacter($0) })
+    }
+
+    /// The tokens to index for word and prefix matching: words plus CJK bigrams.
+    public static func indexTokens(in folded: String) -> [String] {
+        var tokens = [String]()
+        for word in words(in: folded) {
+            tokens.append(String(word))
+            let characters = Array(word)
+            guard characters.count > 1, characters.contains(where: isUnspacedScript) else { continue }
+            for index in 0..<(characters.count - 1) {
+                tokens.append(String(characters[index...index + 1]))
+            }
+            tokens.append(String(characters[characters.count - 1]))
+        }
+        return tokens
+    }
+
+    /// Whether a character belongs to a word (letter, number or mark).
+    public static func isWordCharacter(_ character: Character) -> Bool {
+        guard let scalar = character.unicodeScalars.first else { return false }
+        switch scalar.properties.generalCategory {
+        case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
+            .decimalNumber, .letterNumber, .otherNumber, .nonspacingMark, .spacingMark, .enclosingMark:
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// Whether a character is from a script written without spaces between words.
+    public static func isUnspacedScript(_ character: Character) -> Bool {
+        guard let value = character.unicodeScalars.first?.value else { return false }
+        switch value {
+        case 0x3040...0x30FF, 0x31F0...0x31FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xF900...0xFAFF,
+            0xAC00...0xD7AF, 0x1100...0x11FF, 0x3130...0x318F, 0x20000...0x3134F, 0xFF66...0xFF9F:
+            return true
+        default:
+            return false
+        }
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+
+/// The one normalizer for search: both indexed text and queries pass through it.
+///
+/// Folding is compatibility decomposition (full-width forms, ligatures), lower-casing, removal of
+/// Latin/Greek/Cyrillic diacritics, a table for letters that decomposition leaves alone (ø, ł,
+/// ß, æ …), and canonical recomposition so that kana voicing and Hangul syllables stay whole.
+/// SQLite's `remove_diacritics` is not enough (it keeps ø, ł, ß, æ), which is why folding lives
+/// here and the index stores already-folded text.
+public enum TextFolder {
+    /// Letters that have no decomposition but that users type without their stroke or ligature.
+    static let letterFolds: [Unicode.Scalar: String] = [
+        "ø": "o", "ł": "l", "ß": "ss", "æ": "ae", "œ": "oe", "đ": "d", "ð": "d", "þ": "th", "ħ": "h",
+        "ı": "i", "ŀ": "l", "ŧ": "t", "ſ": "s", "ĸ": "k", "ƒ": "f", "ς": "σ", "ŉ": "n",
+    ]
+
+    /// Folds text for matching; white space runs become one space and the ends are trimmed.
+    public static func fold(_ text: String) -> String {
+        if text.utf8.allSatisfy({ $0 < 0x80 }) { return foldASCII(text) }
+        var output = String.UnicodeScalarView()
+        var pendingSpace = false
+        for scalar in text.decomposedStringWithCompatibilityMapping.unicodeScalars {
+            if scalar.properties.isWhitespace {
+                pendingSpace = !output.isEmpty
+                continue
+            }
+            if isFoldedMark(scalar) { continue }
+            if pendingSpace {
+                output.append(" ")
+                pendingSpace = false
+            }
+            for lower in scalar.properties.lowercaseMapping.unicodeScalars {
+                if let replacement = letterFolds[lower] {
+                    output.append(contentsOf: replacement.unicodeScalars)
+                } else {
+                    output.append(lower)
+                }
+            }
+        }
+        return String(output).precomposedStringWithCanonicalMapping
+    }
+
+    /// The ASCII fast path: most names and nearly all queries take it.
+    private static func foldASCII(_ text: String) -> String {
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(text.utf8.count)
+        var pendingSpace = false
+        for byte in text.utf8 {
+            switch byte {
+            case 0x09...0x0D, 0x20:
+                pendingSpace = !bytes.isEmpty
+            default:
+                if pendingSpace {
+                    bytes.append(0x20)
+                    pendingSpace = false
+                }
+                bytes.append(byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Combining marks that count as diacritics: the blocks used by Latin, Greek and Cyrillic.
+    ///
+    /// Marks of other scripts (kana voicing, Indic vowel signs) change the letter, not its accent,
+    /// so they are kept.
+    static func isFoldedMark(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x0300...0x036F, 0x0483...0x0489, 0x1AB0...0x1AFF, 0x1DC0...0x1DFF, 0x20D0...0x20FF, 0xFE20...0xFE2F:
+            return true
+        default:
+            return false
+        }
+    }
+}

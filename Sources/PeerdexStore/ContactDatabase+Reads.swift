@@ -1,0 +1,76 @@
+import GRDB
+import PeerdexCore
+
+// MARK: - Reads
+
+extension ContactDatabase {
+    /// The contact with this peer ID, blocked or not; nil when it is not in the book.
+    public func contact(_ peerID: PeerID) throws(ContactStoreError) -> Contact? {
+        try perform { writer in try writer.read { db in try ContactRow.find(peerID, in: db)?.contact } }
+    }
+
+    /// A page of one of the named lists, in that list's order.
+    public func contacts(in list: ContactList, offset: Int = 0, limit: Int? = nil) throws(ContactStoreError)
+        -> [Contact]
+    {
+        let (filter, order) = Self.clauses(for: list)
+        var sql = "SELECT \(ContactRow.columns) FROM contact WHERE \(filter) ORDER BY \(order)"
+        let capacity = list == .recent ? ContactList.recentCapacity : Int.max
+        let count = min(limit ?? Int.max, max(0, capacity - offset))
+        if count < Int.max { sql += " LIMIT \(count) OFFSET \(max(0, offset))" } else if offset > 0 {
+            sql += " LIMIT -1 OFFSET \(offset)"
+        }
+        return try perform { writer in
+            try writer.read { db in try Row.fetchAll(db, sql: sql).map { try ContactRow.contact(from: $0) } }
+        }
+    }
+
+    /// How many contacts one of the named lists holds.
+    public func count(in list: ContactList) throws(ContactStoreError) -> Int {
+        let (filter, _) = Self.clauses(for: list)
+        let count = try perform { writer in
+            try writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM contact WHERE \(filter)") ?? 0 }
+        }
+        return list == .recent ? min(count, ContactList.recentCapacity) : count
+    }
+
+    /// Every contact, blocked ones included, with its connection history: what an export writes.
+    public func everything() throws(ContactStoreError) -> [(contact: Contact, history: [ConnectionEvent])] {
+        try perform { writer in
+            try writer.read { db in
+                var histories = [Int64: [ConnectionEvent]]()
+                for row in try Row.fetchAll(
+                    db, sql: "SELECT contactId, time, address, outcome FROM connectionEvent ORDER BY time, id")
+                {
+                    let event = ConnectionEvent(
+                        time: row[1], address: row[2], outcome: ConnectionOutcome(rawValue: row[3]) ?? .refused)
+                    histories[row[0], default: []].append(event)
+                }
+                return try Row.fetchAll(db, sql: "SELECT \(ContactRow.columns) FROM contact ORDER BY sortKey, id")
+                    .map { row in (try ContactRow.contact(from: row), histories[row[0]] ?? []) }
+            }
+        }
+    }
+
+    /// The connection history of a contact, oldest first.
+    public func connectionHistory(of peerID: PeerID) throws(ContactStoreError) -> [ConnectionEvent] {
+        try perform { writer in
+            try writer.read { db in
+                guard let (id, _) = try ContactRow.find(peerID, in: db) else {
+                    throw ContactStoreError.contactNotFound(peerID)
+                }
+                return try connectionHistory(contactID: id, in: db)
+            }
+        }
+    }
+
+    /// The WHERE and ORDER BY of a named list; each matches one of the schema's partial indexes.
+    static func clauses(for list: ContactList) -> (filter: String, order: String) {
+        switch list {
+        case .all: ("blockedAt IS NULL", "sortKey, id")
+        case .favorites: ("favoritedAt IS NOT NULL AND blockedAt IS NULL", "sortKey, id")
+        case .blocked: ("blockedAt IS NOT NULL", "sortKey, id")
+        case .recent: ("lastInteraction IS NOT NULL AND blockedAt IS NULL", "lastInteraction DESC")
+        }
+    }
+}

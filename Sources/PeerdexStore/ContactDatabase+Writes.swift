@@ -1,0 +1,152 @@
+import Foundation
+import GRDB
+import PeerdexCore
+
+// MARK: - Writes
+
+extension ContactDatabase {
+    /// Adds a new contact; fails with `contactExists` when the peer ID is already in the book.
+    @discardableResult
+    public func add(_ contact: Contact) throws(ContactStoreError) -> Contact {
+        try perform { writer in
+            try writer.write { db in
+                if try ContactRow.find(contact.peerID, in: db) != nil {
+                    throw ContactStoreError.contactExists(contact.peerID)
+                }
+                var knownWords = Set<String>()
+                let id = try ContactRow.insert(contact, in: db)
+                try SearchIndex.index(contact, id: id, isNew: true, in: db, knownWords: &knownWords)
+                return contact
+            }
+        }
+    }
+
+    /// Applies `change` to the stored contact and saves it; returns the contact as saved.
+    @discardableResult
+    public func update(_ peerID: PeerID, _ change: (inout Contact) -> Void) throws(ContactStoreError) -> Contact {
+        try perform { writer in
+            try writer.write { db in
+                guard let (id, stored) = try ContactRow.find(peerID, in: db) else {
+                    throw ContactStoreError.contactNotFound(peerID)
+                }
+                var contact = stored
+                change(&contact)
+                contact.peerID = peerID
+                guard contact != stored else { return stored }
+                try ContactRow.update(contact, id: id, in: db)
+                if SearchDocument(contact: contact) != SearchDocument(contact: stored) {
+                    var knownWords = Set<String>()
+                    try SearchIndex.index(contact, id: id, isNew: false, in: db, knownWords: &knownWords)
+                }
+                return contact
+            }
+        }
+    }
+
+    /// Marks or unmarks a favorite; marking counts as an interaction.
+    @discardableResult
+    public func setFavorite(_ peerID: PeerID, _ isFavorite: Bool, at now: Date) throws(ContactStoreError) -> Contact {
+        try update(peerID) { contact in
+            guard contact.isFavorite != isFavorite else { return }
+            contact.favoritedAt = isFavorite ? now : nil
+            contact.lastInteraction = now
+        }
+    }
+
+    /// Blocks or unblocks a contact; a blocked contact leaves every list but the blocked one.
+    @discardableResult
+    public func setBlocked(_ peerID: PeerID, _ isBlocked: Bool, at now: Date) throws(ContactStoreError) -> Contact {
+        try update(peerID) { contact in
+            guard contact.isBlocked != isBlocked else { return }
+            contact.blockedAt = isBlocked ? now : nil
+        }
+    }
+
+    /// Deletes a contact with its connection history and index entries.
+    public func remove(_ peerID: PeerID) throws(ContactStoreError) {
+        try perform { writer in
+            try writer.write { db in
+                guard let (id, _) = try ContactRow.find(peerID, in: db) else {
+                    throw ContactStoreError.contactNotFound(peerID)
+                }
+                try SearchIndex.remove(id: id, in: db)
+                try db.execute(sql: "DELETE FROM contact WHERE id = ?", arguments: [id])
+            }
+        }
+    }
+
+    /// Appends a connection attempt to a contact's history; a success also updates last seen.
+    public func recordConnection(_ peerID: PeerID, _ event: ConnectionEvent) throws(ContactStoreError) {
+        try perform { writer in
+            try writer.write { db in
+                guard let (id, contact) = try ContactRow.find(peerID, in: db) else {
+                    throw ContactStoreError.contactNotFound(peerID)
+                }
+                try insertConnection(event, contactID: id, in: db)
+                if event.outcome == .connected, (contact.lastSeen ?? .distantPast) < event.time {
+                    try db.execute(sql: "UPDATE contact SET lastSeen = ? WHERE id = ?", arguments: [event.time, id])
+                }
+            }
+        }
+    }
+
+    /// Merges contacts (and their connection history) into the book in one transaction.
+    ///
+    /// Returns what happened to each, in order. Existing contacts are merged with
+    /// `Contact.merging(_:)`; history events already present are not added twice.
+    public func importContacts(_ items: [(contact: Contact, history: [ConnectionEvent])]) throws(ContactStoreError)
+        -> [ImportAction]
+    {
+        try perform { writer in
+            try writer.write { db in
+                var knownWords = Set<String>()
+                return try items.map { item in
+                    try importOne(item.contact, history: item.history, in: db, knownWords: &knownWords)
+                }
+            }
+        }
+    }
+
+    private func importOne(
+        _ contact: Contact, history: [ConnectionEvent], in db: Database, knownWords: inout Set<String>
+    ) throws -> ImportAction {
+        guard let (id, stored) = try ContactRow.find(contact.peerID, in: db) else {
+            let id = try ContactRow.insert(contact, in: db)
+            try SearchIndex.index(contact, id: id, isNew: true, in: db, knownWords: &knownWords)
+            for event in history { try insertConnection(event, contactID: id, in: db) }
+            return .imported
+        }
+        let merged = stored.merging(contact)
+        var changed = merged != stored
+        if changed {
+            try ContactRow.update(merged, id: id, in: db)
+            if SearchDocument(contact: merged) != SearchDocument(contact: stored) {
+                try SearchIndex.index(merged, id: id, isNew: false, in: db, knownWords: &knownWords)
+            }
+        }
+        if !history.isEmpty {
+            let existing = Set(try connectionHistory(contactID: id, in: db))
+            for event in history where !existing.contains(event) {
+                try insertConnection(event, contactID: id, in: db)
+                changed = true
+            }
+        }
+        return changed ? .updated : .unchanged
+    }
+
+    private func insertConnection(_ event: ConnectionEvent, contactID: Int64, in db: Database) throws {
+        try db.cachedStatement(
+            sql: "INSERT INTO connectionEvent (contactId, time, address, outcome) VALUES (?, ?, ?, ?)"
+        ).execute(arguments: [contactID, event.time, event.address, event.outcome.rawValue])
+    }
+
+    /// The connection history of the contact with row id `contactID`, oldest first.
+    func connectionHistory(contactID: Int64, in db: Database) throws -> [ConnectionEvent] {
+        try Row.fetchAll(
+            db, sql: "SELECT time, address, outcome FROM connectionEvent WHERE contactId = ? ORDER BY time, id",
+            arguments: [contactID]
+        ).map { row in
+            ConnectionEvent(time: row[0], address: row[1], outcome: ConnectionOutcome(rawValue: row[2]) ?? .refused)
+        }
+    }
+}

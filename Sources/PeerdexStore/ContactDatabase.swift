@@ -1,0 +1,86 @@
+import Foundation
+import GRDB
+import PeerdexCore
+
+/// The contact book on disk: the one owner of the SQLite schema, its migrations and all queries.
+///
+/// Every write runs in one transaction and returns only after SQLite committed it (WAL,
+/// `synchronous = FULL`), so a caller may report it done. Several processes may open the same
+/// file: WAL lets readers and one writer work at once, and writers wait up to `busyTimeout`.
+public struct ContactDatabase: Sendable {
+    /// How long a write waits for another process's write to finish.
+    public static let busyTimeout: TimeInterval = 5
+
+    let writer: any DatabaseWriter
+    /// The file path, or ":memory:" for tests; used in error messages.
+    public let path: String
+
+    /// Opens (creating if needed) the database file at `path` and brings its schema up to date.
+    public static func open(at path: String) throws(ContactStoreError) -> ContactDatabase {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(busyTimeout)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        do {
+            let pool = try DatabasePool(path: path, configuration: configuration)
+            return try ContactDatabase(writer: pool, path: path)
+        } catch let error as ContactStoreError {
+            throw error
+        } catch {
+            throw ContactDatabase.storeError(error, path: path)
+        }
+    }
+
+    /// An empty database in memory, for tests and benchmarks.
+    public static func inMemory() throws(ContactStoreError) -> ContactDatabase {
+        do {
+            return try ContactDatabase(writer: DatabaseQueue(), path: ":memory:")
+        } catch let error as ContactStoreError {
+            throw error
+        } catch {
+            throw ContactDatabase.storeError(error, path: ":memory:")
+        }
+    }
+
+    private init(writer: any DatabaseWriter, path: String) throws {
+        self.writer = writer
+        self.path = path
+        let migrator = Self.migrator
+        let unknown = try writer.read { db -> [String] in
+            let applied = try migrator.appliedIdentifiers(db)
+            return applied.subtracting(migrator.migrations).sorted()
+        }
+        guard unknown.isEmpty else { throw ContactStoreError.newerSchema(path: path, unknownMigrations: unknown) }
+        try migrator.migrate(writer)
+    }
+
+    /// Runs SQLite's own consistency check; "ok" when the file is sound.
+    public func integrityCheck() throws(ContactStoreError) -> String {
+        try perform { try $0.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "; ") } }
+    }
+
+    /// Runs a database operation, turning GRDB and SQLite errors into `ContactStoreError`.
+    func perform<T>(_ body: (any DatabaseWriter) throws -> T) throws(ContactStoreError) -> T {
+        do {
+            return try body(writer)
+        } catch let error as ContactStoreError {
+            throw error
+        } catch {
+            throw Self.storeError(error, path: path)
+        }
+    }
+
+    /// Maps an error from GRDB to the store's vocabulary.
+    static func storeError(_ error: any Error, path: String) -> ContactStoreError {
+        guard let error = error as? DatabaseError else { return .database("\(error)") }
+        let reason = error.message ?? "\(error.resultCode)"
+        switch error.resultCode.primaryResultCode {
+        case .SQLITE_NOTADB: return .notADatabase(path: path)
+        case .SQLITE_CORRUPT: return .corrupt(path: path, reason: reason)
+        case .SQLITE_CANTOPEN, .SQLITE_READONLY, .SQLITE_PERM, .SQLITE_IOERR, .SQLITE_FULL, .SQLITE_BUSY:
+            return .cannotOpen(path: path, reason: reason)
+        default: return .database(reason)
+        }
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import GRDB
+import PeerdexCore
+
+/// Maps between `contact` rows and `Contact` values; GRDB types never leave this module.
+enum ContactRow {
+    /// The columns read for a contact, in the order `contact(from:)` expects.
+    static let columns = """
+        id, peerId, name, alias, note, interests, location, privacy, isFriend, favoritedAt, blockedAt, \
+        addedAt, lastSeen, lastInteraction
+        """
+
+    /// The same columns qualified by a table alias, for joins.
+    static func columns(qualifiedBy alias: String) -> String {
+        columns.split(separator: ",").map { "\(alias).\($0.trimmingCharacters(in: .whitespaces))" }
+            .joined(separator: ", ")
+    }
+
+    /// Decodes a row selected with `columns`, starting at column `offset`.
+    static func contact(from row: Row, offset: Int = 0) throws -> Contact {
+        let peerText: String = row[offset + 1]
+        let peerID: PeerID
+        do { peerID = try PeerID(parsing: peerText) } catch {
+            throw ContactStoreError.database("stored peer ID \(peerText) is invalid: \(error)")
+        }
+        let interests: String = row[offset + 5]
+        let privacyText: String = row[offset + 7]
+        return Contact(
+            peerID: peerID,
+            name: row[offset + 2],
+            alias: row[offset + 3],
+            note: row[offset + 4],
+            interests: interests.isEmpty ? [] : interests.components(separatedBy: "\n"),
+            location: row[offset + 6],
+            privacy: PrivacyLevel(rawValue: privacyText) ?? .private,
+            isFriend: row[offset + 8],
+            favoritedAt: row[offset + 9],
+            blockedAt: row[offset + 10],
+            addedAt: row[offset + 11],
+            lastSeen: row[offset + 12],
+            lastInteraction: row[offset + 13]
+        )
+    }
+
+    /// The stored columns other than `id`, in the order of `values(of:)`.
+    static let writtenColumns = [
+        "peerId", "name", "alias", "note", "interests", "location", "privacy", "isFriend", "favoritedAt",
+        "blockedAt", "addedAt", "lastSeen", "lastInteraction", "sortKey",
+    ]
+
+    /// The values of `writtenColumns` for a contact.
+    static func values(of contact: Contact) -> [DatabaseValue] {
+        [
+            contact.peerID.text.databaseValue,
+            contact.name.databaseValue,
+            contact.alias.databaseValue,
+            contact.note.databaseValue,
+            contact.interests.joined(separator: "\n").databaseValue,
+            contact.location.databaseValue,
+            contact.privacy.rawValue.databaseValue,
+            contact.isFriend.databaseValue,
+            contact.favoritedAt.databaseValue,
+            contact.blockedAt.databaseValue,
+            contact.addedAt.databaseValue,
+            contact.lastSeen.databaseValue,
+            contact.lastInteraction.databaseValue,
+            TextFolder.fold(contact.displayName).databaseValue,
+        ]
+    }
+
+    private static let insertSQL = """
+        INSERT INTO contact (\(writtenColumns.joined(separator: ", "))) \
+        VALUES (\(writtenColumns.map { _ in "?" }.joined(separator: ", ")))
+        """
+    private static let updateSQL = "UPDATE contact SET \(writtenColumns.map { "\($0) = ?" }.joined(separator: ", ")) WHERE id = ?"
+
+    /// Inserts a new contact and returns its row id.
+    static func insert(_ contact: Contact, in db: Database) throws -> Int64 {
+        try db.cachedStatement(sql: insertSQL).execute(arguments: StatementArguments(values(of: contact)))
+        return db.lastInsertedRowID
+    }
+
+    /// Overwrites every stored column of the contact with row id `id`.
+    static func update(_ contact: Contact, id: Int64, in db: Database) throws {
+        try db.cachedStatement(sql: updateSQL).execute(arguments: StatementArguments(values(of: contact) + [id.databaseValue]))
+    }
+
+    /// The row id and contact stored for a peer ID, if any.
+    static func find(_ peerID: PeerID, in db: Database) throws -> (id: Int64, contact: Contact)? {
+        let statement = try db.cachedStatement(sql: "SELECT \(columns) FROM contact WHERE peerId = ?")
+        guard let row = try Row.fetchOne(statement, arguments: [peerID.text]) else { return nil }
+        return (row[0], try contact(from: row))
+    }
+}

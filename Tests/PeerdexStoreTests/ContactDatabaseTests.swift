@@ -1,0 +1,103 @@
+import Foundation
+import PeerdexCore
+import PeerdexTestSupport
+import Testing
+
+@testable import PeerdexStore
+
+@Suite struct ContactDatabaseTests {
+    let database = try! ContactDatabase.inMemory()
+
+    @Test func addsAndReadsBackEveryField() throws {
+        // Given a contact with every field set
+        var contact = Fixtures.contact(1, name: "Zoë", alias: "Z", note: "line 1\nline 2", interests: ["jazz", "go"])
+        contact.location = "Berlin"
+        contact.privacy = .friends
+        contact.isFriend = true
+        contact.favoritedAt = Fixtures.now
+        contact.lastSeen = Fixtures.now.addingTimeInterval(-60)
+        contact.lastInteraction = Fixtures.now
+        // When it is added
+        try database.add(contact)
+        // Then it reads back unchanged
+        #expect(try database.contact(contact.peerID) == contact)
+    }
+
+    @Test func refusesDuplicatesAndUnknownIDs() throws {
+        try database.add(Fixtures.contact(1))
+        #expect(throws: ContactStoreError.contactExists(Fixtures.peerID(1))) { try database.add(Fixtures.contact(1)) }
+        #expect(throws: ContactStoreError.contactNotFound(Fixtures.peerID(2))) {
+            try database.setFavorite(Fixtures.peerID(2), true, at: Fixtures.now)
+        }
+        #expect(throws: ContactStoreError.contactNotFound(Fixtures.peerID(2))) { try database.remove(Fixtures.peerID(2)) }
+    }
+
+    @Test func listsHideBlockedContactsExceptTheBlockedList() throws {
+        try database.add(Fixtures.contact(1, name: "Anna"))
+        try database.add(Fixtures.contact(2, name: "Bert"))
+        try database.setFavorite(Fixtures.peerID(2), true, at: Fixtures.now)
+        try database.setBlocked(Fixtures.peerID(2), true, at: Fixtures.now)
+        #expect(try database.contacts(in: .all).map(\.name) == ["Anna"])
+        #expect(try database.contacts(in: .favorites).isEmpty)
+        #expect(try database.contacts(in: .blocked).map(\.name) == ["Bert"])
+        #expect(try database.search(SearchQuery("bert")).isEmpty)
+        try database.setBlocked(Fixtures.peerID(2), false, at: Fixtures.now)
+        #expect(try database.contacts(in: .favorites).map(\.name) == ["Bert"])
+        #expect(try database.count(in: .all) == 2)
+    }
+
+    @Test func recentHoldsTheHundredMostRecentInteractions() throws {
+        for index in 0..<120 {
+            try database.add(
+                Fixtures.contact(index, name: "C\(index)", lastInteraction: Fixtures.now.addingTimeInterval(Double(index))))
+        }
+        let recent = try database.contacts(in: .recent)
+        #expect(recent.count == 100)
+        #expect(recent.first?.name == "C119")
+        #expect(recent.last?.name == "C20")
+        #expect(try database.count(in: .recent) == 100)
+        #expect(try database.contacts(in: .recent, offset: 90, limit: 50).count == 10)
+    }
+
+    @Test func pagesAreInNameOrder() throws {
+        for (index, name) in ["delta", "Alpha", "charlie", "Bravo"].enumerated() {
+            try database.add(Fixtures.contact(index, name: name))
+        }
+        #expect(try database.contacts(in: .all, offset: 1, limit: 2).map(\.name) == ["Bravo", "charlie"])
+    }
+
+    @Test func removeDeletesHistoryAndIndexEntries() throws {
+        try database.add(Fixtures.contact(1, name: "Anna"))
+        try database.recordConnection(
+            Fixtures.peerID(1), ConnectionEvent(time: Fixtures.now, address: "127.0.0.1:4001", outcome: .connected))
+        #expect(try database.connectionHistory(of: Fixtures.peerID(1)).count == 1)
+        #expect(try database.contact(Fixtures.peerID(1))?.lastSeen == Fixtures.now)
+        try database.remove(Fixtures.peerID(1))
+        #expect(try database.contact(Fixtures.peerID(1)) == nil)
+        #expect(try database.search(SearchQuery("anna")).isEmpty)
+        try database.add(Fixtures.contact(1, name: "Bert"))
+        #expect(try database.connectionHistory(of: Fixtures.peerID(1)).isEmpty)
+    }
+
+    @Test func importMergesWithoutTakingAnythingAway() throws {
+        try database.add(Fixtures.contact(1, name: "Anna", interests: ["jazz"], favorite: true))
+        var incoming = Fixtures.contact(1, name: "", note: "new note", interests: ["go"])
+        incoming.privacy = .public
+        let actions = try database.importContacts([
+            (incoming, []), (Fixtures.contact(2, name: "Bert"), []), (Fixtures.contact(2, name: "Bert"), []),
+        ])
+        #expect(actions == [.updated, .imported, .unchanged])
+        let merged = try #require(try database.contact(Fixtures.peerID(1)))
+        #expect(merged.name == "Anna")
+        #expect(merged.note == "new note")
+        #expect(merged.interests == ["jazz", "go"])
+        #expect(merged.isFavorite)
+        #expect(merged.privacy == .private)
+    }
+
+    @Test func updateReindexesSearch() throws {
+        try database.add(Fixtures.contact(1, name: "Anna"))
+        try database.update(Fixtures.peerID(1)) { $0.alias = "Nightingale" }
+        #expect(try database.search(SearchQuery("nightingale")).map(\.contact.name) == ["Anna"])
+    }
+}
