@@ -1,0 +1,258 @@
+import Foundation
+import PeerdexCore
+import PeerdexStore
+
+/// The file formats contacts travel in.
+public enum ContactFileFormat: String, CaseIterable, Sendable {
+    /// vCard 4.0 (RFC 6350); 3.0 is read too.
+    case vcard
+    /// A JSON array of contact objects (the `--json` shape, with connection history).
+    case json
+
+    /// The format a file name implies, if its extension says.
+    public init?(fileName: String) {
+        switch (fileName as NSString).pathExtension.lowercased() {
+        case "vcf", "vcard": self = .vcard
+        case "json": self = .json
+        default: return nil
+        }
+    }
+
+    /// The format the content looks like, if it is recognisable.
+    init?(sniffing text: String) {
+        let start = text.drop { $0.isWhitespace || $0 == "\u{FEFF}" }
+        if start.hasPrefix("[") || start.hasPrefix("{") {
+            self = .json
+        } else if start.prefix(11).uppercased() == "BEGIN:VCARD" {
+            self = .vcard
+        } else {
+            return nil
+        }
+    }
+}
+
+/// One entry of an import report: what happened to the n-th contact of the file, and why.
+public struct ImportReportEntry: Encodable, Equatable, Sendable {
+    /// What was done.
+    public enum Action: String, Encodable, Sendable {
+        /// Added as a new contact.
+        case imported
+        /// Merged into an existing contact, which changed.
+        case updated
+        /// Not taken; `reason` says why.
+        case skipped
+    }
+
+    /// 1-based position in the file.
+    public var index: Int
+    /// The line the entry starts on (vCard only).
+    public var line: Int?
+    /// The entry's peer ID, when it had a valid one.
+    public var peerId: String?
+    /// The entry's display name, when known.
+    public var name: String?
+    /// What was done.
+    public var action: Action
+    /// Why it was skipped.
+    public var reason: String?
+}
+
+/// Import from and export to vCard and JSON files, one transaction per import.
+public struct ContactExchange: Sendable {
+    /// Files larger than this are refused rather than read into memory.
+    public static let maximumFileSize = 256 * 1024 * 1024
+
+    let book: ContactBook
+
+    /// An exchange over an opened book.
+    public init(book: ContactBook) { self.book = book }
+
+    /// Imports a file and reports on every entry; a bad entry never stops the others.
+    public func importFile(at path: String, format: ContactFileFormat? = nil) throws(AppError) -> [ImportReportEntry] {
+        let text = try Self.readText(at: path)
+        guard let format = format ?? ContactFileFormat(fileName: path) ?? ContactFileFormat(sniffing: text) else {
+            throw .unreadableFile(path: path, reason: "neither vCard nor JSON (name it .vcf or .json, or use --format)")
+        }
+        let now = ContactBook.now()
+        let parsed: [ParsedEntry]
+        switch format {
+        case .vcard: parsed = Self.parseVCards(text, now: now)
+        case .json: parsed = try Self.parseJSON(text, path: path, now: now)
+        }
+        return try apply(parsed)
+    }
+
+    /// The whole book, blocked contacts included, in one format.
+    public func export(as format: ContactFileFormat) throws(AppError) -> String {
+        let everything = try book.store { try $0.everything() }
+        switch format {
+        case .vcard:
+            return Contact.vCardText(for: everything.map(\.contact))
+        case .json:
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            let records = everything.map { ContactJSON($0.contact, history: $0.history) }
+            return String(decoding: (try? encoder.encode(records)) ?? Data("[]".utf8), as: UTF8.self) + "\n"
+        }
+    }
+
+    // MARK: - Parsing
+
+    /// An entry read from a file: a contact to merge, or why there is none.
+    struct ParsedEntry {
+        var index: Int
+        var line: Int?
+        var result: Result<(Contact, [ConnectionEvent]), SkipReason>
+    }
+
+    /// Why an entry was skipped.
+    struct SkipReason: Error {
+        var message: String
+        var peerID: PeerID?
+        var name: String?
+    }
+
+    static func parseVCards(_ text: String, now: Date) -> [ParsedEntry] {
+        Contact.importVCardText(text, defaultAddedAt: now).map { entry in
+            switch entry.result {
+            case .contact(let contact):
+                return ParsedEntry(index: entry.index, line: entry.line, result: .success((contact, [])))
+            case .skipped(let reason):
+                return ParsedEntry(index: entry.index, line: entry.line, result: .failure(SkipReason(message: reason)))
+            }
+        }
+    }
+
+    static func parseJSON(_ text: String, path: String, now: Date) throws(AppError) -> [ParsedEntry] {
+        let elements: [Lenient]
+        do {
+            let data = Data(text.utf8)
+            if text.drop(while: \.isWhitespace).hasPrefix("{") {
+                elements = try JSONDecoder().decode(ContactsEnvelope.self, from: data).contacts
+            } else {
+                elements = try JSONDecoder().decode([Lenient].self, from: data)
+            }
+        } catch {
+            throw .unreadableFile(path: path, reason: "not a JSON array of contacts (\(Self.describe(error)))")
+        }
+        return elements.enumerated().map { offset, element in
+            let index = offset + 1
+            switch element.result {
+            case .failure(let problem):
+                return ParsedEntry(index: index, result: .failure(SkipReason(message: problem.message)))
+            case .success(let json):
+                do {
+                    return ParsedEntry(index: index, result: .success(try json.contact(defaultAddedAt: now)))
+                } catch {
+                    let name = json.name.isEmpty ? nil : json.name
+                    return ParsedEntry(index: index, result: .failure(SkipReason(message: error.description, name: name)))
+                }
+            }
+        }
+    }
+
+    // MARK: - Applying
+
+    private func apply(_ parsed: [ParsedEntry]) throws(AppError) -> [ImportReportEntry] {
+        var report = [ImportReportEntry]()
+        var items = [(contact: Contact, history: [ConnectionEvent])]()
+        var positions = [Int]()
+        for entry in parsed {
+            var line = ImportReportEntry(index: entry.index, line: entry.line, action: .skipped)
+            switch entry.result {
+            case .failure(let skip):
+                line.peerId = skip.peerID?.text
+                line.name = skip.name
+                line.reason = skip.message
+            case .success(let (contact, history)):
+                line.peerId = contact.peerID.text
+                line.name = contact.displayName
+                if contact.peerID == book.identity.peerID {
+                    line.reason = "that is your own peer ID"
+                } else {
+                    positions.append(report.count)
+                    items.append((contact, history))
+                }
+            }
+            report.append(line)
+        }
+        let actions = try book.store { try $0.importContacts(items) }
+        for (position, action) in zip(positions, actions) {
+            switch action {
+            case .imported: report[position].action = .imported
+            case .updated: report[position].action = .updated
+            case .unchanged: report[position].reason = "already in your contacts with nothing new"
+            }
+        }
+        return report
+    }
+
+    // MARK: - Files
+
+    /// Reads a whole UTF-8 text file, refusing what is missing, too large or not text.
+    static func readText(at path: String) throws(AppError) -> String {
+        let attributes: [FileAttributeKey: Any]
+        do { attributes = try FileManager.default.attributesOfItem(atPath: path) } catch {
+            throw .unreadableFile(path: path, reason: DataDirectory.reason(error))
+        }
+        if (attributes[.type] as? FileAttributeType) == .typeDirectory {
+            throw .unreadableFile(path: path, reason: "it is a directory")
+        }
+        if let size = attributes[.size] as? Int, size > maximumFileSize {
+            throw .unreadableFile(path: path, reason: "larger than \(maximumFileSize / 1024 / 1024) MiB")
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw .unreadableFile(path: path, reason: String(cString: strerror(errno)))
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw .unreadableFile(path: path, reason: "not UTF-8 text")
+        }
+        return text
+    }
+
+    /// Writes a file so that it is either wholly new or untouched: temp file, fsync, rename.
+    public static func writeAtomically(_ text: String, to path: String) throws(AppError) {
+        do {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            throw .unwritableFile(path: path, reason: DataDirectory.reason(error))
+        }
+    }
+
+    static func describe(_ error: any Error) -> String {
+        switch error {
+        case DecodingError.dataCorrupted(let context), DecodingError.typeMismatch(_, let context):
+            return context.underlyingError.map { "\(($0 as NSError).localizedDescription)" } ?? context.debugDescription
+        default:
+            return "\(error)"
+        }
+    }
+}
+
+/// A JSON element decoded without failing the array: a contact, or why it is not one.
+private struct Lenient: Decodable {
+    var result: Result<ContactJSON, EntryProblem>
+
+    init(from decoder: any Decoder) throws {
+        do {
+            result = .success(try ContactJSON(from: decoder))
+        } catch DecodingError.keyNotFound(let key, _) {
+            result = .failure(EntryProblem(message: "missing \"\(key.stringValue)\""))
+        } catch DecodingError.typeMismatch(_, let context) {
+            let field = context.codingPath.last?.stringValue ?? "entry"
+            result = .failure(EntryProblem(message: "\"\(field)\" has the wrong type (\(context.debugDescription))"))
+        } catch {
+            result = .failure(EntryProblem(message: "not a contact object"))
+        }
+    }
+}
+
+/// `{"contacts": [...]}`, accepted as well as a bare array.
+private struct ContactsEnvelope: Decodable {
+    var contacts: [Lenient]
+}
+
+/// Why one JSON element is not a contact.
+private struct EntryProblem: Error {
+    var message: String
+}

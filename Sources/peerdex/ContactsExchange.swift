@@ -1,0 +1,63 @@
+import ArgumentParser
+import Foundation
+import PeerdexApp
+import PeerdexCore
+
+extension ContactFileFormat: ExpressibleByArgument {}
+
+extension Peerdex.Contacts {
+    /// `peerdex contacts import`.
+    struct Import: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import contacts from a vCard (.vcf) or JSON file.",
+            discussion: """
+                Each entry is reported as imported, updated or skipped (with the reason); a bad entry \
+                never stops the others. Importing never takes anything away from a contact you have: \
+                see docs/IMPORT-EXPORT.md for the merge rules.
+                """)
+
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: ArgumentHelp("The file to read.", valueName: "file.vcf|file.json")) var file: String
+        @Option(help: "The file's format, when its name does not say.") var format: ContactFileFormat?
+        @Flag(help: "Print the report as a JSON array.") var json = false
+
+        func run() throws {
+            let book = try ContactBook.open(DataDirectory(explicit: global.dataDirectory))
+            let report = try ContactExchange(book: book).importFile(at: file, format: format)
+            if json { return try Output.json(report) }
+            for entry in report {
+                var line = "\(entry.action.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) #\(entry.index)"
+                if let at = entry.line { line += " (line \(at))" }
+                if let name = entry.name { line += " \(Output.oneLine(name))" }
+                if let id = entry.peerId { line += " \(id)" }
+                if let reason = entry.reason { line += ": \(reason)" }
+                print(line)
+            }
+            let counts = Dictionary(grouping: report, by: \.action).mapValues(\.count)
+            print(
+                "\(counts[.imported] ?? 0) imported, \(counts[.updated] ?? 0) updated, \(counts[.skipped] ?? 0) skipped")
+        }
+    }
+
+    /// `peerdex contacts export`.
+    struct Export: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Export every contact (blocked ones too) as vCard 4.0 or JSON.",
+            discussion: "Without --output the export goes to stdout; a file is replaced atomically.")
+
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "vcard or json (default: from the --output name, else vcard).") var format: ContactFileFormat?
+        @Option(name: [.short, .long], help: "Write to this file instead of stdout.") var output: String?
+
+        func run() throws {
+            let book = try ContactBook.open(DataDirectory(explicit: global.dataDirectory))
+            let chosen = format ?? output.flatMap(ContactFileFormat.init(fileName:)) ?? .vcard
+            let text = try ContactExchange(book: book).export(as: chosen)
+            if let output {
+                try ContactExchange.writeAtomically(text, to: output)
+            } else {
+                FileHandle.standardOutput.write(Data(text.utf8))
+            }
+        }
+    }
+}
