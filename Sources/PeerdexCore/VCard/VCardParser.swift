@@ -1,0 +1,252 @@
+/// Parses vCard 4.0 (RFC 6350) and 3.0 (RFC 2426) text into cards, one result per card.
+///
+/// A broken card never aborts the others: each `BEGIN:VCARD … END:VCARD` block yields either a
+/// `VCard` or a `VCardParseError` that names the card and its first line. Lines may end in CRLF
+/// or LF; folded lines (a line starting with a space or tab) are unfolded first (§3.2).
+///
+/// Hostile input is bounded by `Limits`: an unfolded line longer than `maxLineLength` octets
+/// stops being accumulated and fails its card, and a card with more than `maxPropertiesPerCard`
+/// properties fails, so memory per card stays under roughly their product whatever the input.
+public struct VCardParser: Sendable {
+    /// Size caps that keep hostile input bounded.
+    public struct Limits: Hashable, Sendable {
+        /// Longest accepted content line, in octets after unfolding.
+        public var maxLineLength: Int
+        /// Most properties accepted in one card.
+        public var maxPropertiesPerCard: Int
+
+        /// Limits from their parts.
+        public init(maxLineLength: Int, maxPropertiesPerCard: Int) {
+            self.maxLineLength = maxLineLength
+            self.maxPropertiesPerCard = maxPropertiesPerCard
+        }
+
+        /// 64 KiB per line (a long note with a photo-free card), 1000 properties per card.
+        public static let `default` = Limits(maxLineLength: 64 * 1024, maxPropertiesPerCard: 1_000)
+    }
+
+    /// The caps applied while parsing.
+    public var limits: Limits
+
+    /// A parser with the given caps.
+    public init(limits: Limits = .default) {
+        self.limits = limits
+    }
+
+    /// Parses every card in `text`, in order.
+    public func parse(_ text: String) -> [VCardParseResult] {
+        var bytes = Array(text.utf8)
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+        var cards = CardAssembler(limits: limits)
+        var pending: LogicalLine?
+        var lineNumber = 0
+        var start = 0
+        while start < bytes.count {
+            lineNumber += 1
+            var end = bytes[start...].firstIndex(of: ASCII.lf) ?? bytes.count
+            let next = end + 1
+            if end > start, bytes[end - 1] == ASCII.cr { end -= 1 }
+            let physical = bytes[start..<end]
+            start = next
+            if var line = pending, let first = physical.first, first == ASCII.space || first == ASCII.tab {
+                line.append(physical.dropFirst(), limit: limits.maxLineLength)
+                pending = line
+            } else if var line = pending, line.endsInSoftBreak {
+                line.bytes.removeLast()
+                line.append(physical, limit: limits.maxLineLength)
+                pending = line
+            } else {
+                if let line = pending { cards.consume(line) }
+                var line = LogicalLine(bytes: [], number: lineNumber)
+                line.append(physical, limit: limits.maxLineLength)
+                pending = line
+            }
+        }
+        if let line = pending { cards.consume(line) }
+        return cards.finish()
+    }
+}
+
+/// What the parser made of one card: where it started, and the card or why it failed.
+public struct VCardParseResult: Hashable, Sendable {
+    /// The card's 1-based position in the file.
+    public var index: Int
+    /// The 1-based line where the card starts.
+    public var line: Int
+    /// The card, or why it could not be read.
+    public var result: Result<VCard, VCardParseError>
+
+    /// A result from its parts.
+    public init(index: Int, line: Int, result: Result<VCard, VCardParseError>) {
+        self.index = index
+        self.line = line
+        self.result = result
+    }
+
+    /// The card, when it parsed.
+    public var card: VCard? { try? result.get() }
+}
+
+/// Why one card of a file could not be read.
+public struct VCardParseError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// The card's 1-based position in the file.
+    public var index: Int
+    /// The 1-based line where the card starts.
+    public var line: Int
+    /// One line that explains the problem to a person.
+    public var message: String
+
+    /// An error from its parts.
+    public init(index: Int, line: Int, message: String) {
+        self.index = index
+        self.line = line
+        self.message = message
+    }
+
+    /// The message, prefixed with the card's position.
+    public var description: String { "card \(index) (line \(line)): \(message)" }
+}
+
+// MARK: - Logical lines
+
+/// One unfolded content line and the number of its first physical line.
+struct LogicalLine {
+    var bytes: [UInt8]
+    var number: Int
+    /// Set once the line outgrew the cap; the rest of it is dropped, not stored.
+    var isOverlong = false
+
+    mutating func append(_ more: ArraySlice<UInt8>, limit: Int) {
+        guard !isOverlong else { return }
+        guard bytes.count + more.count <= limit else {
+            isOverlong = true
+            bytes.removeAll()
+            return
+        }
+        bytes.append(contentsOf: more)
+    }
+
+    /// A quoted-printable value ending in `=` continues on the next line, unindented (vCard 2.1/3.0).
+    var endsInSoftBreak: Bool {
+        guard !isOverlong, bytes.last == UInt8(ascii: "="), let colon = bytes.firstIndex(of: ASCII.colon) else {
+            return false
+        }
+        return String(decoding: bytes[..<colon], as: UTF8.self).uppercased().contains("QUOTED-PRINTABLE")
+    }
+
+    /// Whether the line is `keyword` (e.g. `BEGIN:VCARD`), ignoring case and surrounding blanks.
+    func isKeyword(_ keyword: String) -> Bool {
+        guard bytes.count < 64 else { return false }
+        return String(decoding: bytes, as: UTF8.self).trimmingWhitespace().uppercased() == keyword
+    }
+
+    var isBlank: Bool { !isOverlong && bytes.allSatisfy { $0 == ASCII.space || $0 == ASCII.tab } }
+}
+
+// MARK: - Cards
+
+/// Groups logical lines into cards; a failed card keeps swallowing lines until its END.
+struct CardAssembler {
+    struct Builder {
+        var index: Int
+        var line: Int
+        var card = VCard()
+        var error: String?
+    }
+
+    let limits: VCardParser.Limits
+    var results = [VCardParseResult]()
+    var current: Builder?
+    var count = 0
+
+    init(limits: VCardParser.Limits) {
+        self.limits = limits
+    }
+
+    mutating func consume(_ line: LogicalLine) {
+        if line.isBlank { return }
+        if line.isKeyword("BEGIN:VCARD") {
+            if current != nil {
+                fail("no END:VCARD before the next BEGIN:VCARD on line \(line.number)")
+                close()
+            }
+            start(at: line.number, error: nil)
+        } else if line.isKeyword("END:VCARD") {
+            if current == nil { start(at: line.number, error: "END:VCARD without a BEGIN:VCARD") }
+            close()
+        } else if current == nil {
+            start(at: line.number, error: "expected BEGIN:VCARD, found '\(Self.excerpt(line))'")
+        } else if current?.error == nil {
+            add(line)
+        }
+    }
+
+    mutating func finish() -> [VCardParseResult] {
+        if let builder = current {
+            fail("no END:VCARD after the card that starts on line \(builder.line)")
+            close()
+        }
+        return results
+    }
+
+    private mutating func add(_ line: LogicalLine) {
+        guard !line.isOverlong else {
+            return fail("line \(line.number) is longer than the limit of \(limits.maxLineLength) octets")
+        }
+        guard let count = current?.card.properties.count, count < limits.maxPropertiesPerCard else {
+            return fail("more than \(limits.maxPropertiesPerCard) properties in one card")
+        }
+        do {
+            let property = try ContentLine.parse(line.bytes)
+            if property.name == "VERSION" {
+                current?.card.version = property.value
+            } else {
+                current?.card.append(property)
+            }
+        } catch {
+            fail("line \(line.number): \(error.message)")
+        }
+    }
+
+    private mutating func start(at line: Int, error: String?) {
+        count += 1
+        current = Builder(index: count, line: line, error: error)
+    }
+
+    private mutating func fail(_ message: String) {
+        if current?.error == nil { current?.error = message }
+    }
+
+    private mutating func close() {
+        guard let builder = current else { return }
+        current = nil
+        let result: Result<VCard, VCardParseError>
+        if let message = builder.error {
+            result = .failure(VCardParseError(index: builder.index, line: builder.line, message: message))
+        } else {
+            result = .success(builder.card)
+        }
+        results.append(VCardParseResult(index: builder.index, line: builder.line, result: result))
+    }
+
+    /// The start of a line, printable and short, for messages.
+    static func excerpt(_ line: LogicalLine) -> String {
+        let text = String(decoding: line.bytes.prefix(40), as: UTF8.self)
+        let clean = String(String.UnicodeScalarView(text.unicodeScalars.map { $0.value < 0x20 ? "?" : $0 }))
+        return line.bytes.count > 40 ? clean + "…" : clean
+    }
+}
+
+/// ASCII bytes the parser and printer look for.
+enum ASCII {
+    static let lf = UInt8(ascii: "\n")
+    static let cr = UInt8(ascii: "\r")
+    static let space = UInt8(ascii: " ")
+    static let tab = UInt8(ascii: "\t")
+    static let colon = UInt8(ascii: ":")
+    static let semicolon = UInt8(ascii: ";")
+    static let comma = UInt8(ascii: ",")
+    static let equals = UInt8(ascii: "=")
+    static let quote = UInt8(ascii: "\"")
+    static let dot = UInt8(ascii: ".")
+}
