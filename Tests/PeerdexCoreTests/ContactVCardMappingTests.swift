@@ -14,7 +14,7 @@ import Testing
     /// A contact with every field set to something awkward.
     var fullContact: Contact {
         let longNote = "Première ligne, avec; des \\ barres.\nSecond line: 東京タワーで会いましょう😀👩‍👩‍👧 "
-            + String(repeating: "é東😀x", count: 40) + "\n\nend\\n not a newline"
+            + String(repeating: "é東😀x", count: 40) + "\n\nend\\n not a newline "
         return Contact(
             peerID: alice,
             name: "Zoë \"Z\" Ødegaard, Jr.; PhD",
@@ -66,6 +66,17 @@ import Testing
         #expect(text.contains("\r\nFN:\(bob.text)\r\n"))
         #expect(!text.contains("NICKNAME") && !text.contains("NOTE") && !text.contains("CATEGORIES"))
         #expect(try #require(importAll(text).first?.contact).name == "")
+    }
+
+    @Test func aPeerChosenNameCannotForgeProperties() throws {
+        let name = "Mallory\r\nIMPP;PREF=1:peerdex:\(bob.text)\rEND:VCARD\nBEGIN:VCARD"
+        let text = Contact.vCardText(for: [Contact(peerID: alice, name: name, addedAt: importTime)])
+        let lines = VCardPrinterTests.physicalLines(text).map { String(decoding: $0, as: UTF8.self) }
+        #expect(lines.filter { $0.hasPrefix("BEGIN") || $0.hasPrefix("END") || $0.hasPrefix("IMPP") }.count == 3)
+        let contacts = importAll(text).compactMap(\.contact)
+        #expect(contacts.map(\.peerID) == [alice])
+        // Carriage returns cannot travel in vCard text; they come back as newlines.
+        #expect(contacts.first?.name == "Mallory\nIMPP;PREF=1:peerdex:\(bob.text)\nEND:VCARD\nBEGIN:VCARD")
     }
 
     // MARK: - Import from elsewhere

@@ -87,7 +87,8 @@ import Testing
         let adr = try #require(card.first("ADR"))
         #expect(adr.parameterValues("GEO") == ["geo:12.3457,78.910"])
         #expect(adr.parameterValues("LABEL").first?.hasPrefix("Mr. John Q. Public, Esq.") == true)
-        #expect(adr.structured.map { $0.first ?? "" } == ["", "", "123 Main Street", "Any Town", "CA", "91921-1234", "U.S.A."])
+        let fields = ["", "", "123 Main Street", "Any Town", "CA", "91921-1234", "U.S.A."]
+        #expect(adr.structured.map { $0.first ?? "" } == fields)
     }
 
     // MARK: - Syntax
@@ -149,7 +150,7 @@ import Testing
             """
         let card = try #require(Self.cards(text).first)
         #expect(card.first("TEL")?.parameterValues("TYPE") == ["WORK", "VOICE"])
-        #expect(card.first("NOTE")?.value == "Café au lait\r\nend")
+        #expect(card.first("NOTE")?.text == "Café au lait\nend")
         #expect(card.first("NOTE")?.parameters == [])
         #expect(card.first("FN")?.value == "José")
     }
@@ -173,7 +174,8 @@ import Testing
         let results = VCardParser().parse(text)
         #expect(results.count == 3)
         #expect(results.compactMap { $0.card?.first("FN")?.text } == ["First", "Third"])
-        let error = VCardParseError(index: 2, line: 4, message: "line 6: no ':' between the property name and its value")
+        let message = "line 6: no ':' between the property name and its value"
+        let error = VCardParseError(index: 2, line: 4, message: message)
         #expect(results[1].result == .failure(error))
         #expect(error.description == "card 2 (line 4): line 6: no ':' between the property name and its value")
     }
@@ -184,7 +186,10 @@ import Testing
         ("FN:stray\nEND:VCARD", "expected BEGIN:VCARD, found 'FN:stray'"),
         ("END:VCARD", "END:VCARD without a BEGIN:VCARD"),
         ("BEGIN:VCARD\nTEL;TYPE=\"work:1\nEND:VCARD", "line 2: parameter TYPE has a quote that is never closed"),
-        ("BEGIN:VCARD\nBAD NAME:x\nEND:VCARD", "line 2: 'BAD NAME' is not a property name (letters, digits and '-' only)"),
+        (
+            "BEGIN:VCARD\nBAD NAME:x\nEND:VCARD",
+            "line 2: 'BAD NAME' is not a property name (letters, digits and '-' only)"
+        ),
         ("BEGIN:VCARD\nTEL;TYPE=\"a\"b:1\nEND:VCARD", "line 2: expected ':' after the parameters of TEL"),
     ])
     func malformedCardsExplainThemselves(text: String, message: String) throws {
@@ -214,5 +219,63 @@ import Testing
         if case .failure(let error) = results[2].result {
             #expect(error.message == "more than 10 properties in one card")
         }
+    }
+
+    // MARK: - Fuzzing
+
+    /// Seeded mutations of the RFC card: the parser never traps, and whatever it accepts prints
+    /// and parses back to the same card (line breaks normalized, as the printer writes them).
+    @Test func mutatedInputNeverTrapsAndAcceptedCardsRoundTrip() {
+        var generator = SplitMix64(seed: 6350)
+        let original = Array(Self.crlf(Self.rfcAuthorCard).utf8)
+        let alphabet = Array(":;,=\"\\^ \t\r\n.aZ\u{E9}\u{1F600}".utf8)
+        var accepted = 0
+        for _ in 0..<1_500 {
+            var bytes = original
+            for _ in 0..<Int.random(in: 1...6, using: &generator) {
+                let position = Int.random(in: 0..<bytes.count, using: &generator)
+                switch Int.random(in: 0..<3, using: &generator) {
+                case 0: bytes[position] = alphabet.randomElement(using: &generator)!
+                case 1: bytes.insert(alphabet.randomElement(using: &generator)!, at: position)
+                default: bytes.remove(at: position)
+                }
+            }
+            for case let card? in VCardParser().parse(String(decoding: bytes, as: UTF8.self)).map(\.card) {
+                accepted += 1
+                let reparsed = VCardParser().parse(VCardPrinter.print(card)).map(\.card)
+                #expect(reparsed == [Self.normalized(card)])
+            }
+        }
+        #expect(accepted > 100, "the mutations leave enough cards intact to test the round trip")
+    }
+
+    /// The card as the printer writes it: version 4.0, CR and CRLF turned into LF.
+    static func normalized(_ card: VCard) -> VCard {
+        var result = VCard(properties: card.properties, version: "4.0")
+        for index in result.properties.indices {
+            result.properties[index].value = VCardText.escapingLineBreaks(card.properties[index].value)
+            for parameter in result.properties[index].parameters.indices {
+                result.properties[index].parameters[parameter].values = card.properties[index].parameters[parameter]
+                    .values.map { $0.replacing("\r\n", with: "\n").replacing("\r", with: "\n") }
+            }
+        }
+        return result
+    }
+}
+
+/// A small seeded generator so that the fuzz test is repeatable.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+
+    init(seed: UInt64) {
+        state = seed
+    }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }

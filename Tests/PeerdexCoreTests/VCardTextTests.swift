@@ -18,16 +18,18 @@ import Testing
     }
 
     @Test func escapeRoundTripsAwkwardText() {
-        let texts = ["", "plain", "a\\,b;c\nd", "\\n is not a newline", "trailing\\", "東京, 😀; \\", "\r\n", "  "]
+        let texts = ["", "plain", "a\\,b;c\nd", "\\n is not a newline", "trailing\\", "東京, 😀; \\", "  "]
         for text in texts {
             #expect(VCardText.unescape(VCardText.escape(text)) == text)
         }
         #expect(VCardText.escape("a\\b,c;d\ne") == #"a\\b\,c\;d\ne"#)
+        #expect(VCardText.escape("crlf\r\ncr\rlf\n") == #"crlf\ncr\nlf\n"#)
     }
 
     @Test func rfcNoteExampleUnfoldsAndUnescapes() throws {
         // RFC 6350 §6.7.2.
-        let text = "BEGIN:VCARD\r\nVERSION:4.0\r\nNOTE:This fax number is operational 0800 to 1715\r\n  EST\\, Mon-Fri.\r\nEND:VCARD\r\n"
+        let text = "BEGIN:VCARD\r\nVERSION:4.0\r\n"
+            + "NOTE:This fax number is operational 0800 to 1715\r\n  EST\\, Mon-Fri.\r\nEND:VCARD\r\n"
         let card = try #require(VCardParser().parse(text).first?.card)
         #expect(card.first("NOTE")?.text == "This fax number is operational 0800 to 1715 EST, Mon-Fri.")
     }

@@ -126,7 +126,7 @@ enum ContentLine {
     }
 }
 
-/// Quoted-printable (RFC 2045 §6.7) as old vCard exporters wrote it; soft breaks are already joined.
+/// Quoted-printable (RFC 2045 §6.7) as old exporters wrote it; soft breaks are already joined.
 enum QuotedPrintable {
     static func decode(_ bytes: ArraySlice<UInt8>, latin1: Bool) -> String {
         var output = [UInt8]()
@@ -143,8 +143,11 @@ enum QuotedPrintable {
                 index += 1
             }
         }
-        if latin1 { return String(String.UnicodeScalarView(output.map { Unicode.Scalar($0) })) }
-        return String(decoding: output, as: UTF8.self)
+        let text = latin1
+            ? String(String.UnicodeScalarView(output.map { Unicode.Scalar($0) }))
+            : String(decoding: output, as: UTF8.self)
+        // Encoded line breaks become `\n` so the raw value stays one line and reads back as text.
+        return VCardText.escapingLineBreaks(text)
     }
 
     private static func hexValue(_ byte: UInt8) -> UInt8? {

@@ -1,8 +1,8 @@
 /// Writes cards as vCard 4.0 text (RFC 6350): CRLF line ends, lines folded at 75 octets.
 ///
 /// Property values are written as they are stored (already escaped; build them with
-/// `VCardProperty(name:text:)` to escape). Parameter values are quoted when they contain `:`,
-/// `;` or `,`, and RFC 6868 `^` escapes carry newlines and double quotes.
+/// `VCardProperty(name:text:)` to escape), except that a raw line break becomes `\n`. Parameter
+/// values are quoted when they contain `:`, `;` or `,`; RFC 6868 `^` escapes carry `\n` and `"`.
 public enum VCardPrinter {
     /// The longest physical line, in octets, not counting the CRLF (RFC 6350 §3.2).
     public static let maxLineOctets = 75
@@ -35,16 +35,20 @@ public enum VCardPrinter {
         for parameter in property.parameters {
             line += ";" + parameter.name + "=" + parameter.values.map(parameterValue).joined(separator: ",")
         }
-        return line + ":" + property.value
+        // A raw line break would end the line early and let a value forge properties or cards.
+        return line + ":" + VCardText.escapingLineBreaks(property.value)
     }
 
     private static func parameterValue(_ value: String) -> String {
         var encoded = ""
         var needsQuotes = false
+        var previous: Unicode.Scalar?
         for scalar in value.unicodeScalars {
+            defer { previous = scalar }
             switch scalar {
             case "^": encoded += "^^"
-            case "\n": encoded += "^n"
+            case "\n" where previous == "\r": continue
+            case "\n", "\r": encoded += "^n"
             case "\"": encoded += "^'"
             case ":", ";", ",":
                 needsQuotes = true

@@ -6,21 +6,42 @@
 public enum VCardText {
     // MARK: - Escaping
 
-    /// Escapes `\`, `,`, `;` and newline as `\\`, `\,`, `\;` and `\n`.
+    /// Escapes `\`, `,`, `;` and newline as `\\`, `\,`, `\;` and `\n`; CRLF and CR become `\n` too.
     ///
-    /// A carriage return is a control character vCard text cannot carry; it is written as is so
-    /// that our own parser gives it back exactly (RFC-strict readers may drop it).
+    /// vCard text cannot carry a carriage return, and some readers end a line at a bare CR, so
+    /// writing one raw would let a peer-chosen name forge properties in another program's import.
     public static func escape(_ text: String) -> String {
         var output = String.UnicodeScalarView()
+        var previous: Unicode.Scalar?
         for scalar in text.unicodeScalars {
+            defer { previous = scalar }
             switch scalar {
             case "\\", ",", ";":
                 output.append("\\")
                 output.append(scalar)
-            case "\n":
+            case "\n" where previous == "\r":
+                continue
+            case "\n", "\r":
                 output.append("\\")
                 output.append("n")
             default:
+                output.append(scalar)
+            }
+        }
+        return String(output)
+    }
+
+    /// The raw value with every CRLF, CR or LF replaced by the `\n` escape, so it stays one line.
+    static func escapingLineBreaks(_ raw: String) -> String {
+        guard raw.unicodeScalars.contains(where: { $0 == "\n" || $0 == "\r" }) else { return raw }
+        var output = String.UnicodeScalarView()
+        var previous: Unicode.Scalar?
+        for scalar in raw.unicodeScalars {
+            defer { previous = scalar }
+            if scalar == "\n", previous == "\r" { continue }
+            if scalar == "\n" || scalar == "\r" {
+                output.append(contentsOf: "\\n".unicodeScalars)
+            } else {
                 output.append(scalar)
             }
         }
