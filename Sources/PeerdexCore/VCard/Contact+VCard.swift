@@ -5,7 +5,9 @@ import struct Foundation.Date
 /// `FN` is the name (the peer ID stands in when the name is empty, since FN is required),
 /// `NICKNAME` the alias, `NOTE` the note, `CATEGORIES` the interests and `IMPP:peerdex:<id>` the
 /// peer ID, which is how a peerdex address travels in other address books. Times are ISO 8601 UTC
-/// with milliseconds, so export → import gives back an equal `Contact`.
+/// with milliseconds, so export → import gives back an equal `Contact`, with two exceptions:
+/// carriage returns in text come back as newlines (vCard text cannot carry them, see
+/// `VCardText.escape`), and a name equal to the peer ID text comes back empty.
 extension Contact {
     /// Names of the peerdex extension properties.
     enum VCardField {
