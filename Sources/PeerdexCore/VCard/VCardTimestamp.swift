@@ -1,0 +1,97 @@
+import struct Foundation.Date
+
+/// ISO 8601 UTC timestamps with milliseconds (`2026-11-26T03:10:48.123Z`) for the peerdex fields.
+///
+/// Hand-written rather than `ISO8601DateFormatter` because a `Date` is a `Double`: going through
+/// whole milliseconds as an integer is what makes export → import give back the very same value
+/// for dates built as `Date(timeIntervalSince1970: Double(ms) / 1000)`.
+enum VCardTimestamp {
+    private static let msPerDay: Int64 = 86_400_000
+
+    /// The timestamp, rounded to the nearest millisecond.
+    static func format(_ date: Date) -> String {
+        let ms = Int64((date.timeIntervalSince1970 * 1000).rounded())
+        let days = ms >= 0 ? ms / msPerDay : (ms - msPerDay + 1) / msPerDay
+        let inDay = ms - days * msPerDay
+        let (year, month, day) = civil(fromDays: days)
+        let time = [inDay / 3_600_000, inDay / 60_000 % 60, inDay / 1000 % 60]
+        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T"
+            + time.map { pad($0, 2) }.joined(separator: ":") + ".\(pad(inDay % 1000, 3))Z"
+    }
+
+    /// Reads extended (`2026-11-26T03:10:48.123Z`) or basic (`20261126T031048Z`) ISO 8601 with a
+    /// `Z` or `±hh[:mm]` offset; fractions beyond milliseconds are cut. Nil when malformed.
+    static func parse(_ text: some StringProtocol) -> Date? {
+        let text = text.trimmingWhitespace()
+        guard let separator = text.firstIndex(where: { $0 == "T" || $0 == "t" }) else { return nil }
+        let datePart = text[..<separator].filter { $0 != "-" }
+        var rest = text[text.index(after: separator)...]
+        var offsetMs: Int64 = 0
+        if rest.last == "Z" || rest.last == "z" {
+            rest = rest.dropLast()
+        } else if let sign = rest.lastIndex(where: { $0 == "+" || $0 == "-" }) {
+            let zone = rest[rest.index(after: sign)...].filter { $0 != ":" }
+            guard zone.count == 2 || zone.count == 4, let hours = digits(zone.prefix(2)),
+                let minutes = zone.count == 4 ? digits(zone.suffix(2)) : 0, hours < 24, minutes < 60
+            else { return nil }
+            offsetMs = (hours * 60 + minutes) * 60_000 * (rest[sign] == "-" ? -1 : 1)
+            rest = rest[..<sign]
+        } else {
+            return nil
+        }
+        var fraction: Int64 = 0
+        if let dot = rest.firstIndex(where: { $0 == "." || $0 == "," }) {
+            let fractionText = rest[rest.index(after: dot)...]
+            guard !fractionText.isEmpty, fractionText.allSatisfy({ $0.isASCII && $0.isNumber }),
+                let value = digits((fractionText + "00").prefix(3))
+            else { return nil }
+            fraction = value
+            rest = rest[..<dot]
+        }
+        let timePart = rest.filter { $0 != ":" }
+        guard datePart.count == 8, timePart.count == 6, let year = digits(datePart.prefix(4)),
+            let month = digits(datePart.dropFirst(4).prefix(2)), let day = digits(datePart.suffix(2)),
+            let hour = digits(timePart.prefix(2)), let minute = digits(timePart.dropFirst(2).prefix(2)),
+            let second = digits(timePart.suffix(2)),
+            (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
+        else { return nil }
+        let days = days(fromCivil: year, month, day)
+        let ms = days * msPerDay + ((hour * 60 + minute) * 60 + second) * 1000 + fraction - offsetMs
+        return Date(timeIntervalSince1970: Double(ms) / 1000)
+    }
+
+    // MARK: - Calendar arithmetic
+
+    /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's `days_from_civil`).
+    private static func days(fromCivil year: Int64, _ month: Int64, _ day: Int64) -> Int64 {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+
+    /// The proleptic Gregorian date of a day count since 1970-01-01 (`civil_from_days`).
+    private static func civil(fromDays days: Int64) -> (Int64, Int64, Int64) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let mp = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+
+    private static func digits(_ text: some StringProtocol) -> Int64? {
+        guard !text.isEmpty, text.count <= 18, text.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        return Int64(text)
+    }
+
+    private static func pad(_ value: Int64, _ width: Int) -> String {
+        let text = String(value)
+        return String(repeating: "0", count: max(0, width - text.count)) + text
+    }
+}
