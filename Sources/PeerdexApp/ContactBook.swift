@@ -44,7 +44,13 @@ public struct ContactBook: Sendable {
     }
 
     /// Runs a store operation, wrapping its error.
-    public func store<T>(_ body: (ContactDatabase) throws(ContactStoreError) -> T) throws(AppError) -> T {
-        do { return try body(database) } catch { throw .store(error) }
+    public func store<T>(_ body: (ContactDatabase) throws -> T) throws(AppError) -> T {
+        do {
+            return try body(database)
+        } catch let error as ContactStoreError {
+            throw .store(error)
+        } catch {
+            throw .store(.database("\(error)"))
+        }
     }
 }

@@ -141,7 +141,7 @@ public struct ContactExchange: Sendable {
             case .failure(let problem):
                 return ParsedEntry(index: index, result: .failure(SkipReason(message: problem.message)))
             case .success(let json):
-                do {
+                do throws(ContactJSONError) {
                     return ParsedEntry(index: index, result: .success(try json.contact(defaultAddedAt: now)))
                 } catch {
                     let name = json.name.isEmpty ? nil : json.name

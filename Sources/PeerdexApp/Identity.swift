@@ -4,18 +4,24 @@ import PeerdexCore
 
 /// This installation's Ed25519 key pair; its public key is our peer ID.
 public struct Identity: Sendable {
-    /// The signing key. Never logged or exported.
-    let privateKey: Curve25519.Signing.PrivateKey
+    /// The 32-byte Ed25519 seed. Never logged or exported.
+    private let seed: [UInt8]
     /// Our peer ID.
     public let peerID: PeerID
 
     init(privateKey: Curve25519.Signing.PrivateKey) throws(AppError) {
-        self.privateKey = privateKey
+        seed = Array(privateKey.rawRepresentation)
         do {
             peerID = try PeerID(publicKey: Array(privateKey.publicKey.rawRepresentation))
         } catch {
             throw .identity(path: "", reason: "\(error)")
         }
+    }
+
+    /// The signing key, rebuilt from the seed (the key type itself is not `Sendable`).
+    var signingKey: Curve25519.Signing.PrivateKey {
+        // The seed came from a valid key, so this cannot fail.
+        try! Curve25519.Signing.PrivateKey(rawRepresentation: seed)
     }
 
     /// Our invite, optionally with the address we listen on and our name.

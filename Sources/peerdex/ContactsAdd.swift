@@ -53,7 +53,7 @@ extension Peerdex.Contacts {
                 do {
                     let contact = try book.add(contact(from: ContactBook.parsePeer(line)))
                     print("added \(contact.peerID)")
-                    fflush(stdout)
+                    fflush(nil)
                 } catch {
                     failures += 1
                     Output.warn("peerdex: skipped: \(error)")
