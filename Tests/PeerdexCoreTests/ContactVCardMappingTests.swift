@@ -55,7 +55,7 @@ import Testing
         let text = Contact.vCardText(for: [fullContact])
         #expect(text.hasPrefix("BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Zoë \"Z\" Ødegaard\\, Jr.\\; PhD\r\n"))
         #expect(text.contains("\r\nIMPP:peerdex:\(alice.text)\r\n"))
-        #expect(text.contains("\r\nCATEGORIES:rock\\, paper,sci\\;fi,back\\\\slash,日本語,multi\\nline\r\n"))
+        #expect(text.contains("\r\nCATEGORIES:rock\\, paper,sci\\;fi,back\\\\slash,日本語,multi line\r\n"))
         #expect(text.contains("\r\nX-PEERDEX-PRIVACY:friends\r\nX-PEERDEX-FRIEND:true\r\n"))
         #expect(text.contains("\r\nX-PEERDEX-ADDED:2025-11-26T03:10:48.123Z\r\n"))
         #expect(text.contains("\r\nX-PEERDEX-LAST-INTERACTION:1969-12-30T23:59:59.999Z\r\n"))
