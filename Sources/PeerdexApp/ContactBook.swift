@@ -28,7 +28,7 @@ public struct ContactBook: Sendable {
 
     /// The current time, cut to whole milliseconds: the precision every stored time keeps.
     public static func now() -> Date {
-        Date(timeIntervalSince1970: (Date().timeIntervalSince1970 * 1000).rounded(.down) / 1000)
+        ISO8601.date(milliseconds: ISO8601.milliseconds(Date()))
     }
 
     /// Parses a peer ID or invite given on the command line.

@@ -43,7 +43,8 @@ extension ContactDatabase {
                     db, sql: "SELECT contactId, time, address, outcome FROM connectionEvent ORDER BY time, id")
                 {
                     let event = ConnectionEvent(
-                        time: row[1], address: row[2], outcome: ConnectionOutcome(rawValue: row[3]) ?? .refused)
+                        time: ISO8601.date(milliseconds: row[1]), address: row[2],
+                        outcome: ConnectionOutcome(rawValue: row[3]) ?? .refused)
                     histories[row[0], default: []].append(event)
                 }
                 return try Row.fetchAll(db, sql: "SELECT \(ContactRow.columns) FROM contact ORDER BY sortKey, id")

@@ -5,6 +5,7 @@ extension ContactDatabase {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-contacts") { db in
+            // Times are whole milliseconds since 1970 (UTC): exact round trips, cheap ordering.
             try db.execute(
                 sql: """
                     CREATE TABLE contact (
@@ -18,11 +19,11 @@ extension ContactDatabase {
                         privacy TEXT NOT NULL DEFAULT 'private'
                             CHECK (privacy IN ('public', 'contacts', 'friends', 'private')),
                         isFriend BOOLEAN NOT NULL DEFAULT 0,
-                        favoritedAt DATETIME,
-                        blockedAt DATETIME,
-                        addedAt DATETIME NOT NULL,
-                        lastSeen DATETIME,
-                        lastInteraction DATETIME,
+                        favoritedAt INTEGER,
+                        blockedAt INTEGER,
+                        addedAt INTEGER NOT NULL,
+                        lastSeen INTEGER,
+                        lastInteraction INTEGER,
                         sortKey TEXT NOT NULL DEFAULT ''
                     );
                     CREATE INDEX contact_visible_by_sortKey ON contact(sortKey, id) WHERE blockedAt IS NULL;
@@ -35,7 +36,7 @@ extension ContactDatabase {
                     CREATE TABLE connectionEvent (
                         id INTEGER PRIMARY KEY,
                         contactId INTEGER NOT NULL REFERENCES contact(id) ON DELETE CASCADE,
-                        time DATETIME NOT NULL,
+                        time INTEGER NOT NULL,
                         address TEXT NOT NULL,
                         outcome TEXT NOT NULL
                     );

@@ -84,7 +84,9 @@ extension ContactDatabase {
                 }
                 try insertConnection(event, contactID: id, in: db)
                 if event.outcome == .connected, (contact.lastSeen ?? .distantPast) < event.time {
-                    try db.execute(sql: "UPDATE contact SET lastSeen = ? WHERE id = ?", arguments: [event.time, id])
+                    try db.execute(
+                        sql: "UPDATE contact SET lastSeen = ? WHERE id = ?",
+                        arguments: [ISO8601.milliseconds(event.time), id])
                 }
             }
         }
@@ -137,7 +139,7 @@ extension ContactDatabase {
     private func insertConnection(_ event: ConnectionEvent, contactID: Int64, in db: Database) throws {
         try db.cachedStatement(
             sql: "INSERT INTO connectionEvent (contactId, time, address, outcome) VALUES (?, ?, ?, ?)"
-        ).execute(arguments: [contactID, event.time, event.address, event.outcome.rawValue])
+        ).execute(arguments: [contactID, ISO8601.milliseconds(event.time), event.address, event.outcome.rawValue])
     }
 
     /// The connection history of the contact with row id `contactID`, oldest first.
@@ -146,7 +148,9 @@ extension ContactDatabase {
             db, sql: "SELECT time, address, outcome FROM connectionEvent WHERE contactId = ? ORDER BY time, id",
             arguments: [contactID]
         ).map { row in
-            ConnectionEvent(time: row[0], address: row[1], outcome: ConnectionOutcome(rawValue: row[2]) ?? .refused)
+            ConnectionEvent(
+                time: ISO8601.date(milliseconds: row[0]), address: row[1],
+                outcome: ConnectionOutcome(rawValue: row[2]) ?? .refused)
         }
     }
 }

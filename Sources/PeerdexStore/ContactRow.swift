@@ -16,6 +16,9 @@ enum ContactRow {
             .joined(separator: ", ")
     }
 
+    /// A stored time (milliseconds since 1970), or nil.
+    static func date(_ milliseconds: Int64?) -> Date? { milliseconds.map(ISO8601.date(milliseconds:)) }
+
     /// Decodes a row selected with `columns`, starting at column `offset`.
     static func contact(from row: Row, offset: Int = 0) throws -> Contact {
         let peerText: String = row[offset + 1]
@@ -34,11 +37,11 @@ enum ContactRow {
             location: row[offset + 6],
             privacy: PrivacyLevel(rawValue: privacyText) ?? .private,
             isFriend: row[offset + 8],
-            favoritedAt: row[offset + 9],
-            blockedAt: row[offset + 10],
-            addedAt: row[offset + 11],
-            lastSeen: row[offset + 12],
-            lastInteraction: row[offset + 13]
+            favoritedAt: date(row[offset + 9]),
+            blockedAt: date(row[offset + 10]),
+            addedAt: ISO8601.date(milliseconds: row[offset + 11]),
+            lastSeen: date(row[offset + 12]),
+            lastInteraction: date(row[offset + 13])
         )
     }
 
@@ -59,11 +62,11 @@ enum ContactRow {
             contact.location.databaseValue,
             contact.privacy.rawValue.databaseValue,
             contact.isFriend.databaseValue,
-            contact.favoritedAt.databaseValue,
-            contact.blockedAt.databaseValue,
-            contact.addedAt.databaseValue,
-            contact.lastSeen.databaseValue,
-            contact.lastInteraction.databaseValue,
+            contact.favoritedAt.map(ISO8601.milliseconds).databaseValue,
+            contact.blockedAt.map(ISO8601.milliseconds).databaseValue,
+            ISO8601.milliseconds(contact.addedAt).databaseValue,
+            contact.lastSeen.map(ISO8601.milliseconds).databaseValue,
+            contact.lastInteraction.map(ISO8601.milliseconds).databaseValue,
             TextFolder.fold(contact.displayName).databaseValue,
         ]
     }

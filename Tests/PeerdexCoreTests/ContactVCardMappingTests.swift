@@ -99,7 +99,7 @@ import Testing
         #expect(contact.location == "Quebec")
         #expect(contact.addedAt == importTime)
         #expect(contact.privacy == .private)
-        #expect(contact.lastSeen == VCardTimestamp.parse("2026-11-26T03:10:48.000Z"))
+        #expect(contact.lastSeen == ISO8601.date("2026-11-26T03:10:48.000Z"))
     }
 
     @Test func badCardsAreSkippedWithReasonsAndOthersImported() {

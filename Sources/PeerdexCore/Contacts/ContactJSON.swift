@@ -176,17 +176,3 @@ public enum ContactJSONError: Error, Equatable, Sendable, CustomStringConvertibl
         }
     }
 }
-
-/// ISO 8601 times in UTC with milliseconds, the one time format of peerdex's text outputs.
-public enum ISO8601 {
-    /// `2026-11-26T03:10:48.123Z`.
-    public static func string(_ date: Date) -> String {
-        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
-    }
-
-    /// Parses a time with or without fractional seconds; nil when it is not ISO 8601.
-    public static func date(_ text: String) -> Date? {
-        if let date = try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text) { return date }
-        return try? Date.ISO8601FormatStyle().parse(text)
-    }
-}

@@ -40,7 +40,7 @@ extension Contact {
             (VCardField.lastSeen, lastSeen), (VCardField.lastInteraction, lastInteraction),
         ]
         for case (let field, let date?) in times {
-            card.append(VCardProperty(name: field, value: VCardTimestamp.format(date)))
+            card.append(VCardProperty(name: field, value: ISO8601.string(date)))
         }
         return card
     }
@@ -153,7 +153,7 @@ extension Contact {
 
     private static func time(_ field: String, in card: VCard) throws(VCardImportError) -> Date? {
         guard let raw = card.first(field)?.text else { return nil }
-        guard let date = VCardTimestamp.parse(raw) else {
+        guard let date = ISO8601.date(raw) else {
             throw .invalidField(name: field, value: raw, expected: "an ISO 8601 time like 2026-11-26T03:10:48.123Z")
         }
         return date

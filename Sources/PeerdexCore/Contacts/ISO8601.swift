@@ -1,16 +1,22 @@
 import struct Foundation.Date
 
-/// ISO 8601 UTC timestamps with milliseconds (`2026-11-26T03:10:48.123Z`) for the peerdex fields.
+/// ISO 8601 UTC timestamps with milliseconds (`2026-11-26T03:10:48.123Z`): every time peerdex writes as text.
 ///
 /// Hand-written rather than `ISO8601DateFormatter` because a `Date` is a `Double`: going through
 /// whole milliseconds as an integer is what makes export → import give back the very same value
 /// for dates built as `Date(timeIntervalSince1970: Double(ms) / 1000)`.
-enum VCardTimestamp {
+public enum ISO8601 {
     private static let msPerDay: Int64 = 86_400_000
 
+    /// The whole milliseconds since 1970 of a date, rounded: the form every stored time takes.
+    public static func milliseconds(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
+
+    /// The date of a whole number of milliseconds since 1970.
+    public static func date(milliseconds: Int64) -> Date { Date(timeIntervalSince1970: Double(milliseconds) / 1000) }
+
     /// The timestamp, rounded to the nearest millisecond.
-    static func format(_ date: Date) -> String {
-        let ms = Int64((date.timeIntervalSince1970 * 1000).rounded())
+    public static func string(_ date: Date) -> String {
+        let ms = milliseconds(date)
         let days = ms >= 0 ? ms / msPerDay : (ms - msPerDay + 1) / msPerDay
         let inDay = ms - days * msPerDay
         let (year, month, day) = civil(fromDays: days)
@@ -21,7 +27,7 @@ enum VCardTimestamp {
 
     /// Reads extended (`2026-11-26T03:10:48.123Z`) or basic (`20261126T031048Z`) ISO 8601 with a
     /// `Z` or `±hh[:mm]` offset; fractions beyond milliseconds are cut. Nil when malformed.
-    static func parse(_ text: some StringProtocol) -> Date? {
+    public static func date(_ text: some StringProtocol) -> Date? {
         let text = text.trimmingWhitespace()
         guard let separator = text.firstIndex(where: { $0 == "T" || $0 == "t" }) else { return nil }
         let datePart = text[..<separator].filter { $0 != "-" }
@@ -57,7 +63,7 @@ enum VCardTimestamp {
         else { return nil }
         let days = days(fromCivil: year, month, day)
         let ms = days * msPerDay + ((hour * 60 + minute) * 60 + second) * 1000 + fraction - offsetMs
-        return Date(timeIntervalSince1970: Double(ms) / 1000)
+        return date(milliseconds: ms)
     }
 
     // MARK: - Calendar arithmetic

@@ -1,0 +1,35 @@
+# peerdex — see README.md. `make run` and `make test` are the two commands a newcomer needs.
+SWIFT ?= swift
+ARGS ?=
+BENCH_ARGS ?=
+
+.PHONY: all build run test bench clean deps
+
+all: build
+
+# Installs the Debian packages the build and the end-to-end tests need, when missing.
+deps:
+	@./scripts/install-deps.sh
+
+build: deps
+	$(SWIFT) build
+
+# The program, on its default data directory (pass arguments with ARGS="contacts list").
+run: build
+	./.build/debug/peerdex $(ARGS)
+
+# Every test: unit, store, command-line end to end, and the SIGKILL durability test.
+# Not --parallel, so that swift test prints the summary lines CI reads.
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test
+
+# Release build, then one `bench: <name> <value> <unit>` line per figure.
+bench: deps
+	$(SWIFT) build -c release --product peerdex
+	$(SWIFT) build -c release --product PeerdexBench
+	./.build/release/PeerdexBench --peerdex ./.build/release/peerdex $(BENCH_ARGS)
+
+clean:
+	$(SWIFT) package clean
+	rm -rf .build

@@ -1,0 +1,89 @@
+import Foundation
+import PeerdexCore
+import PeerdexTestSupport
+import Testing
+
+/// Export → import through real files and processes.
+@Suite(.timeLimit(.minutes(2))) struct ImportExportCommandTests {
+    let source = CommandRunner()
+    let target = CommandRunner()
+
+    func fill(_ cli: CommandRunner) throws {
+        let people: [[String]] = [
+            [Fixtures.peerID(1).text, "--name", "Zoë Müller", "--alias", "Zo, the \"great\"", "--note", "line1\nline2; x\\y",
+             "--interests", "jazz,rock climbing", "--location", "Saint-Étienne", "--privacy", "friends", "--friend"],
+            [Fixtures.peerID(2).text, "--name", "東京タワー 👩‍👩‍👧", "--note", String(repeating: "長いメモ😀", count: 40)],
+            [Fixtures.peerID(3).text],
+            [Fixtures.peerID(4).text, "--name", "محمد علي", "--privacy", "public"],
+        ]
+        for arguments in people { try #require(try cli.run(["contacts", "add"] + arguments).status == 0) }
+        try #require(try cli.run(["contacts", "favorite", Fixtures.peerID(2).text]).status == 0)
+        try #require(try cli.run(["contacts", "block", Fixtures.peerID(4).text]).status == 0)
+    }
+
+    func exportJSON(_ cli: CommandRunner) throws -> String {
+        let result = try cli.run(["contacts", "export", "--format", "json"])
+        try #require(result.status == 0, "\(result.stderr)")
+        return result.stdout
+    }
+
+    @Test(arguments: ["vcf", "json"])
+    func exportThenImportIntoAnEmptyBookGivesBackEveryField(format: String) throws {
+        defer { source.cleanUp(); target.cleanUp() }
+        try fill(source)
+        let file = NSTemporaryDirectory() + "peerdex-export-\(UUID().uuidString).\(format)"
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        try #require(try source.run(["contacts", "export", "--output", file]).status == 0)
+
+        let imported = try target.run(["contacts", "import", file])
+        #expect(imported.status == 0, "\(imported.stderr)")
+        #expect(imported.stdout.hasSuffix("4 imported, 0 updated, 0 skipped\n"), "\(imported.stdout)")
+        #expect(try exportJSON(target) == exportJSON(source))
+
+        let again = try #require(try target.json(["contacts", "import", file]) as? [[String: Any]])
+        #expect(again.map { $0["action"] as? String } == Array(repeating: "skipped", count: 4))
+    }
+
+    @Test func importReportsEveryEntryAndKeepsGoing() throws {
+        defer { target.cleanUp() }
+        let good = Fixtures.peerID(7).text
+        var typo = Array(Fixtures.peerID(8).text)
+        typo[3] = typo[3] == "q" ? "r" : "q"
+        let vcf = """
+            BEGIN:VCARD\r\nVERSION:4.0\r\nFN:No Address\r\nEMAIL:someone@example.org\r\nEND:VCARD\r
+            BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Good\r\nIMPP:peerdex:\(good)\r\nEND:VCARD\r
+            BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Typo\r\nIMPP:peerdex:\(String(typo))\r\nEND:VCARD\r
+            BEGIN:VCARD\r\nVERSION:4.0\r\nFN broken line\r\nEND:VCARD\r
+            BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Good again\r\nNOTE:more\r\nIMPP:peerdex:\(good)\r\nEND:VCARD\r\n
+            """
+        let file = NSTemporaryDirectory() + "peerdex-import-\(UUID().uuidString).vcf"
+        try vcf.write(toFile: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let report = try #require(try target.json(["contacts", "import", file]) as? [[String: Any]])
+        #expect(report.map { $0["action"] as? String } == ["skipped", "imported", "skipped", "skipped", "updated"])
+        #expect((report[0]["reason"] as? String)?.contains("no peerdex address") == true)
+        #expect((report[2]["reason"] as? String)?.contains("mistyped") == true)
+        #expect(report[3]["reason"] is String)
+        let contact = try #require(try target.json(["contacts", "show", good]) as? [String: Any])
+        #expect(contact["name"] as? String == "Good again")
+        #expect(contact["note"] as? String == "more")
+    }
+
+    @Test func jsonImportSkipsBadEntries() throws {
+        defer { target.cleanUp() }
+        let json = """
+            [{"peerId": "\(Fixtures.peerID(5).text)", "name": "Ok"}, {"name": "no id"}, 42,
+             {"peerId": "\(Fixtures.peerID(6).text)", "privacy": "secret"},
+             {"peerId": "\(Fixtures.peerID(9).text)", "addedAt": "yesterday"}]
+            """
+        let file = NSTemporaryDirectory() + "peerdex-import-\(UUID().uuidString).json"
+        try json.write(toFile: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let result = try target.run(["contacts", "import", file])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("missing \"peerId\""))
+        #expect(result.stdout.contains("unknown privacy level 'secret'"))
+        #expect(result.stdout.contains("addedAt 'yesterday' is not an ISO 8601 time"))
+        #expect(result.stdout.hasSuffix("1 imported, 0 updated, 4 skipped\n"), "\(result.stdout)")
+    }
+}
