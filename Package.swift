@@ -7,6 +7,14 @@ let package = Package(
     platforms: [.macOS(.v14)],
     targets: [
         .target(name: "PeerdexCore"),
+        .systemLibrary(name: "CNCurses", path: "Sources/CNCurses"),
+        .target(name: "PeerdexTUI", dependencies: ["PeerdexCore"]),
+        .target(name: "PeerdexTerminal", dependencies: ["CNCurses", "PeerdexTUI"]),
         .testTarget(name: "PeerdexCoreTests", dependencies: ["PeerdexCore"]),
+        .testTarget(
+            name: "PeerdexTUITests",
+            dependencies: ["PeerdexTUI", "PeerdexCore"],
+            exclude: ["Snapshots"]
+        ),
     ]
 )
