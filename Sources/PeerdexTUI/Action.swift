@@ -65,7 +65,7 @@ public enum Action: String, CaseIterable, Hashable, Sendable {
         case .bottom: return "Last contact"
         case .openDetails: return "Open / close details"
         case .search: return "Search as you type"
-        case .add: return "Add contact (ID or invite)"
+        case .add: return "Add by peer ID or invite"
         case .toggleFavorite: return "Toggle favorite"
         case .toggleBlocked: return "Block / unblock (asks)"
         case .edit: return "Edit alias and note"

@@ -36,7 +36,7 @@ public struct CellBuffer: Hashable, Sendable {
     @discardableResult
     public mutating func put(_ text: String, x: Int, y: Int, style: Style, maxWidth: Int = .max) -> Int {
         guard y >= 0, y < height, x < width else { return 0 }
-        let limit = min(width, x &+ min(maxWidth, width))
+        let limit = maxWidth >= width ? width : min(width, x + maxWidth)
         var column = x
         for character in text {
             guard column < limit else { break }

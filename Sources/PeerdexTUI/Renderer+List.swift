@@ -160,7 +160,7 @@ struct ListColumns {
         seenX = width - Self.seenWidth - 1
         peerX = seenX - Self.peerWidth - 2
         let flexible = peerX - 2 - Self.markWidth
-        if width >= 90 {
+        if width >= 70 {
             name = flexible * 3 / 5
             interests = flexible - name - 2
         } else {

@@ -24,8 +24,9 @@ extension Renderer {
         }
         let contentHeight = columns.map { $0.map { heights[$0] }.reduce(0, +) - 1 }.max() ?? 0
         let width = min(layout.main.width, columns.count * columnWidth + (columns.count - 1) * 4 + 4)
-        let box = layout.main.centered(width: width, height: min(layout.main.height, contentHeight + 3))
-        buffer.fill(box, style: theme.text)
+        var box = layout.main.centered(width: width, height: min(layout.main.height, contentHeight + 3))
+        if box.height >= layout.main.height - 2 { box = layout.main.centered(width: width, height: layout.main.height) }
+        buffer.fill(layout.main, style: theme.text)
         buffer.box(box, style: theme.focusedBorder, title: "Keys", titleStyle: theme.focusedBorder.bolded)
         for (side, indices) in columns.enumerated() {
             let x = box.x + 2 + side * (columnWidth + 4)
@@ -60,18 +61,47 @@ extension Renderer {
         var lines: [(String, Style)] = [("Your peer ID", theme.label.bolded)]
         lines += DisplayWidth.wrap(invite.peerID.text, to: textWidth).map { ($0, theme.text.bolded) }
         lines += [("", theme.text), ("Your invite", theme.label.bolded)]
-        lines += DisplayWidth.wrap(invite.url, to: textWidth).map { ($0, theme.text) }
+        lines += Self.wrapURL(invite.url, to: textWidth).map { ($0, theme.text) }
         lines.append(("", theme.text))
         let howTo = "Share either one. The other person presses \(model.keymap.label(for: .add)) and pastes it, "
             + "or runs: peerdex contacts add <it>"
         lines += DisplayWidth.wrap(howTo, to: textWidth).map { ($0, theme.secondary) }
         let box = layout.main.centered(width: width, height: lines.count + 4)
-        buffer.fill(box, style: theme.text)
+        buffer.fill(layout.main, style: theme.text)
         buffer.box(box, style: theme.focusedBorder, title: "Your identity", titleStyle: theme.focusedBorder.bolded)
         for (index, (line, style)) in lines.enumerated() where box.y + 2 + index < box.y + box.height - 1 {
             buffer.put(line, x: box.x + 2, y: box.y + 2 + index, style: style)
         }
         let footer = " any key closes "
         buffer.put(footer, x: box.x + box.width - DisplayWidth.of(footer) - 2, y: box.y + box.height - 1, style: theme.secondary)
+    }
+
+    /// Wraps an invite before its `@host:port` and `?name=` parts, so each piece stays whole
+    /// when it fits on a line.
+    static func wrapURL(_ url: String, to width: Int) -> [String] {
+        var pieces: [String] = []
+        var piece = ""
+        for character in url {
+            if character == "@" || character == "?", !piece.isEmpty {
+                pieces.append(piece)
+                piece = ""
+            }
+            piece.append(character)
+        }
+        pieces.append(piece)
+        var lines: [String] = []
+        var line = ""
+        for piece in pieces {
+            if DisplayWidth.of(line + piece) <= width {
+                line += piece
+                continue
+            }
+            if !line.isEmpty { lines.append(line) }
+            let parts = DisplayWidth.wrap(piece, to: width)
+            lines += parts.dropLast()
+            line = parts.last ?? ""
+        }
+        if !line.isEmpty { lines.append(line) }
+        return lines
     }
 }
