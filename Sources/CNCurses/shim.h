@@ -18,6 +18,11 @@ static inline WINDOW *peerdex_stdscr(void) { return stdscr; }
 static inline int peerdex_lines(void) { return LINES; }
 static inline int peerdex_cols(void) { return COLS; }
 static inline int peerdex_colors(void) { return COLORS; }
+static inline int peerdex_color_pairs(void) { return COLOR_PAIRS; }
+
+/// libc's width of one code point, to detect clusters the terminal will measure differently.
+extern int wcwidth(wchar_t c);
+static inline int peerdex_wcwidth(wchar_t c) { return wcwidth(c); }
 static inline int peerdex_key_code_yes(void) { return KEY_CODE_YES; }
 static inline int peerdex_err(void) { return ERR; }
 static inline attr_t peerdex_a_bold(void) { return A_BOLD; }
