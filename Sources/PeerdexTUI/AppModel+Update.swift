@@ -190,7 +190,8 @@ extension AppModel {
             do {
                 invite = try Invite(parsing: text)
             } catch {
-                prompt.error = text.trimmingSpaces().isEmpty ? "paste a peer ID or a peerdex:// invite" : error.description
+                let empty = text.trimmingSpaces().isEmpty
+                prompt.error = empty ? "paste a peer ID or a peerdex:// invite" : error.description
                 mode = .prompt(prompt)
                 return []
             }
@@ -200,7 +201,8 @@ extension AppModel {
             mode = .browse
             return [.addContact(invite, name: text.trimmingSpaces())]
         case .editAlias(let contact):
-            mode = .prompt(Prompt(step: .editNote(contact, alias: text.trimmingSpaces()), field: TextField(contact.note)))
+            let step = Prompt.Step.editNote(contact, alias: text.trimmingSpaces())
+            mode = .prompt(Prompt(step: step, field: TextField(contact.note)))
             return []
         case .editNote(let contact, let alias):
             mode = .browse

@@ -3,13 +3,12 @@ import PeerdexCore
 /// What the TUI asks the app to do: plain data, so tests compare it and the app performs it.
 ///
 /// ## Contract with PeerdexApp
-/// | Command | Answer with |
-/// | --- | --- |
-/// | `loadCounts` | `.countsChanged(PaneCounts)` |
-/// | `loadWindow(pane:offset:limit:)` | `.windowLoaded(ContactWindow)` for that pane and offset |
-/// | `search(query:limit:)` | `.searchResults(query:contacts:)` with the same query |
-/// | `addContact`, `setFavorite`, `setBlocked`, `updateContact`, `removeContact` | `.mutationSucceeded(text)` once committed, or `.mutationFailed(reason)` |
-/// | `quit` | restore the terminal and exit |
+/// - `loadCounts` → `.countsChanged(PaneCounts)`.
+/// - `loadWindow(pane:offset:limit:)` → `.windowLoaded(ContactWindow)` for that pane and offset.
+/// - `search(query:limit:)` → `.searchResults(query:contacts:)` with the same query.
+/// - `addContact`, `setFavorite`, `setBlocked`, `updateContact`, `removeContact` →
+///   `.mutationSucceeded(text)` once the store committed it, or `.mutationFailed(reason)`.
+/// - `quit` → restore the terminal and exit.
 ///
 /// List order and membership are the app's (the store's) choice; recommended: Contacts = not
 /// blocked, Favorites = favorite and not blocked, Blocked = blocked, all by display name; Nearby

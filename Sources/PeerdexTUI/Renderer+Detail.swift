@@ -9,7 +9,8 @@ extension Renderer {
         guard let contact = model.selectedContact else {
             buffer.box(rect, style: borderStyle, title: "Details", titleStyle: borderStyle.bolded)
             let hint = model.current.total == 0 ? "Nothing selected." : "Select a contact to see its details."
-            buffer.put(DisplayWidth.truncate(hint, to: inner.width - 2), x: inner.x + 2, y: inner.y + 1, style: theme.secondary)
+            let shown = DisplayWidth.truncate(hint, to: inner.width - 2)
+            buffer.put(shown, x: inner.x + 2, y: inner.y + 1, style: theme.secondary)
             return
         }
         buffer.box(rect, style: borderStyle, title: contact.displayName, titleStyle: borderStyle.bolded)
@@ -77,7 +78,8 @@ extension Renderer {
             let itemWidth = DisplayWidth.of(key) + 1 + DisplayWidth.of(word)
             guard column + itemWidth <= x + width else { break }
             column += buffer.put(key, x: column, y: y, style: theme.key)
-            column += buffer.put(" " + word + "  ", x: column, y: y, style: theme.secondary, maxWidth: x + width - column)
+            let room = x + width - column
+            column += buffer.put(" " + word + "  ", x: column, y: y, style: theme.secondary, maxWidth: room)
         }
     }
 }

@@ -31,7 +31,8 @@ extension Renderer {
         let position = " \((list.selection + 1).grouped) of \(list.total.grouped) "
         let positionWidth = DisplayWidth.of(position)
         if positionWidth + 4 < rect.width {
-            buffer.put(position, x: rect.x + rect.width - positionWidth - 2, y: rect.y + rect.height - 1, style: borderStyle)
+            let x = rect.x + rect.width - positionWidth - 2
+            buffer.put(position, x: x, y: rect.y + rect.height - 1, style: borderStyle)
         }
     }
 
@@ -92,7 +93,8 @@ extension Renderer {
         case .contacts:
             lines = [
                 ("Your contact book is empty.", theme.text.bolded), ("", theme.text),
-                ("Press \(keys.label(for: .add)) to add someone: paste their peer ID or peerdex:// invite.", theme.text),
+                ("Press \(keys.label(for: .add)) to add someone: paste their peer ID or peerdex:// invite.",
+                 theme.text),
                 ("Press \(keys.label(for: .showIdentity)) to show your own peer ID and invite, to share.", theme.text),
                 ("", theme.text), ("From a shell: peerdex contacts add <peer-id> --name NAME", theme.secondary),
             ]
@@ -127,13 +129,16 @@ extension Renderer {
         case .blocked:
             lines = [
                 ("Nobody is blocked.", theme.text.bolded), ("", theme.text),
-                ("Press \(keys.label(for: .toggleBlocked)) on a contact to block it; it will be listed here.", theme.secondary),
+                ("Press \(keys.label(for: .toggleBlocked)) on a contact to block it; it will be listed here.",
+                 theme.secondary),
             ]
         }
         var wrapped: [(String, Style)] = []
         for (line, style) in lines {
             if line.isEmpty { wrapped.append(("", style)) }
-            for part in DisplayWidth.wrap(line, to: rect.width - 4) where !part.isEmpty { wrapped.append((part, style)) }
+            for part in DisplayWidth.wrap(line, to: rect.width - 4) where !part.isEmpty {
+                wrapped.append((part, style))
+            }
         }
         let top = rect.y + max(1, (rect.height - wrapped.count) / 3)
         for (index, (line, style)) in wrapped.enumerated() where top + index < rect.y + rect.height {

@@ -49,7 +49,8 @@ extension Renderer {
         let footer = " any key closes "
         let footerWidth = DisplayWidth.of(footer)
         if footerWidth + 4 < box.width {
-            buffer.put(footer, x: box.x + box.width - footerWidth - 2, y: box.y + box.height - 1, style: theme.secondary)
+            let x = box.x + box.width - footerWidth - 2
+            buffer.put(footer, x: x, y: box.y + box.height - 1, style: theme.secondary)
         }
     }
 
@@ -73,7 +74,8 @@ extension Renderer {
             buffer.put(line, x: box.x + 2, y: box.y + 2 + index, style: style)
         }
         let footer = " any key closes "
-        buffer.put(footer, x: box.x + box.width - DisplayWidth.of(footer) - 2, y: box.y + box.height - 1, style: theme.secondary)
+        let footerX = box.x + box.width - DisplayWidth.of(footer) - 2
+        buffer.put(footer, x: footerX, y: box.y + box.height - 1, style: theme.secondary)
     }
 
     /// Wraps an invite before its `@host:port` and `?name=` parts, so each piece stays whole

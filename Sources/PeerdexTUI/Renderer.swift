@@ -122,7 +122,8 @@ struct Renderer {
             case .block(let contact, true):
                 question = "Block \(contact.displayName)? They move to Blocked and can no longer reach you."
             case .block(let contact, false): question = "Unblock \(contact.displayName)?"
-            case .remove(let contact): question = "Remove \(contact.displayName) from your contacts? This cannot be undone."
+            case .remove(let contact):
+                question = "Remove \(contact.displayName) from your contacts? This cannot be undone."
             }
             let answer = " [y/n]"
             let shown = DisplayWidth.truncate(question, to: rect.width - DisplayWidth.of(answer))

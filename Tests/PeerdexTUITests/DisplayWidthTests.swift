@@ -8,12 +8,14 @@ import Testing
         ("a", 1), ("é", 1), ("e\u{301}", 1), ("ñ", 1), ("Ж", 1), ("א", 1), ("ب", 1), ("بِ", 1),
         ("★", 1), ("…", 1), ("☺", 1), ("❤", 1),
         ("漢", 2), ("あ", 2), ("カ", 2), ("한", 2), ("Ａ", 2), ("　", 2),
-        ("😀", 2), ("❤️", 2), ("👍🏽", 2), ("👨‍👩‍👧‍👦", 2), ("🏳️‍🌈", 2), ("🇯🇵", 2), ("1️⃣", 2), ("🌸", 2),
+        ("😀", 2), ("❤️", 2), ("👍🏽", 2), ("👨‍👩‍👧‍👦", 2),
+        ("🏳️‍🌈", 2), ("🇯🇵", 2), ("1️⃣", 2), ("🌸", 2),
         ("\u{301}", 0), ("\u{200D}", 0), ("\u{200B}", 0), ("\u{202E}", 0), ("\u{7}", 0),
     ] as [(String, Int)])
     func clusterWidth(text: String, width: Int) {
         #expect(text.count <= 1)
-        #expect(DisplayWidth.of(text) == width, "\(text.unicodeScalars.map { String($0.value, radix: 16) })")
+        let scalars = text.unicodeScalars.map { String($0.value, radix: 16) }
+        #expect(DisplayWidth.of(text) == width, "\(scalars)")
     }
 
     @Test func textPresentationSelectorKeepsOneColumn() {
@@ -33,7 +35,8 @@ import Testing
     @Test func truncationNeverSplitsAClusterAndEndsWithEllipsis() {
         #expect(DisplayWidth.truncate("Alice Zhang", to: 20) == "Alice Zhang")
         #expect(DisplayWidth.truncate("Alice Zhang", to: 6) == "Alice…")
-        #expect(DisplayWidth.truncate("李小龍李小龍", to: 6) == "李小…")  // 4 + 1: a wide cluster does not straddle
+        // 4 + 1 columns: a wide cluster does not straddle the edge.
+        #expect(DisplayWidth.truncate("李小龍李小龍", to: 6) == "李小…")
         #expect(DisplayWidth.truncate("👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦", to: 4) == "👨‍👩‍👧‍👦…")
         #expect(DisplayWidth.truncate("🇯🇵🇫🇷🇩🇪", to: 5) == "🇯🇵🇫🇷…")
         #expect(DisplayWidth.truncate("Jose\u{301}phine", to: 5) == "Jose\u{301}…")

@@ -40,7 +40,8 @@ enum Fixtures {
     /// A small book with Latin names, favorites and notes.
     static let book: [Contact] = [
         contact(1, "Alice Zhang", alias: "ali", note: "Met at the climbing gym. Owes me a coffee.",
-                interests: ["climbing", "go", "rust"], favorite: true, friend: true, addedDaysAgo: 3, seenMinutesAgo: 5),
+                interests: ["climbing", "go", "rust"], favorite: true, friend: true, addedDaysAgo: 3,
+                seenMinutesAgo: 5),
         contact(2, "Bob Martin", interests: ["chess"], addedDaysAgo: 40, seenMinutesAgo: 60 * 26),
         contact(3, "Chloé Dubois", note: "Translator, Lyon.", interests: ["languages", "cinema"], favorite: true,
                 addedDaysAgo: 120, seenMinutesAgo: 60 * 24 * 9),
@@ -76,7 +77,8 @@ enum Fixtures {
         _ = model.update(.resized(width: width, height: height))
         let total = total ?? rows.count
         let favorites = rows.filter(\.isFavorite).count
-        _ = model.update(.countsChanged(counts ?? PaneCounts(contacts: total, favorites: favorites, nearby: 0, blocked: 1)))
+        let defaultCounts = PaneCounts(contacts: total, favorites: favorites, nearby: 0, blocked: 1)
+        _ = model.update(.countsChanged(counts ?? defaultCounts))
         _ = model.update(.windowLoaded(ContactWindow(pane: .contacts, offset: 0, rows: rows, total: total)))
         return model
     }
