@@ -11,6 +11,7 @@ let package = Package(
         .target(name: "PeerdexTUI", dependencies: ["PeerdexCore"]),
         .target(name: "PeerdexTerminal", dependencies: ["CNCurses", "PeerdexTUI"]),
         .testTarget(name: "PeerdexCoreTests", dependencies: ["PeerdexCore"]),
+        .testTarget(name: "PeerdexTerminalTests", dependencies: ["PeerdexTerminal", "CNCurses", "PeerdexTUI"]),
         .testTarget(
             name: "PeerdexTUITests",
             dependencies: ["PeerdexTUI", "PeerdexCore"],

@@ -193,3 +193,53 @@ import Testing
         #expect(model.current.selection == 1)
     }
 }
+
+/// Overlays, details and clock messages.
+@Suite struct UpdateOverlayTests {
+    @Test func overlaysCloseOnAnyKeyWithoutActing() {
+        var model = Fixtures.model()
+        _ = model.update(.key(.char("?")))
+        #expect(model.mode == .help)
+        #expect(model.update(.key(.char("q"))) == [])
+        #expect(model.mode == .browse)
+        _ = model.update(.key(.char("i")))
+        #expect(model.mode == .identity)
+        _ = model.update(.mouse(MouseEvent(kind: .press, column: 1, row: 1)))
+        #expect(model.mode == .browse)
+    }
+
+    @Test func enterOpensDetailsAndEscCloses() {
+        var model = Fixtures.model()
+        _ = model.update(.key(.enter))
+        #expect(model.detailOpen && model.layout.list == nil)
+        _ = model.update(.key(.escape))
+        #expect(!model.detailOpen)
+        _ = model.update(.key(.enter))
+        _ = model.update(.key(.enter))
+        #expect(!model.detailOpen)
+    }
+
+    @Test func tickAndDiscoveryOnlyChangeState() {
+        var model = Fixtures.model()
+        let later = Fixtures.now.addingTimeInterval(3600)
+        #expect(model.update(.tick(later)) == [])
+        #expect(model.now == later)
+        #expect(model.update(.nearbyAvailability(true)) == [])
+        #expect(model.nearbyAvailable)
+    }
+
+    @Test func editWithoutChangesSavesNothing() {
+        var model = Fixtures.model()
+        _ = model.update(.key(.char("e")))
+        _ = model.update(.key(.enter))
+        #expect(model.update(.key(.enter)) == [])
+        #expect(model.message == StatusMessage("nothing changed"))
+    }
+
+    @Test func escCancelsAPrompt() {
+        var model = Fixtures.model()
+        _ = model.update(.key(.char("a")))
+        #expect(model.update(.key(.escape)) == [])
+        #expect(model.mode == .browse)
+    }
+}
