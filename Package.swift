@@ -4,8 +4,8 @@ import PackageDescription
 /// peerdex: a terminal contact client for a peer-to-peer messenger.
 ///
 /// Modules are side-effect boundaries (see docs/ARCHITECTURE.md): PeerdexCore is pure,
-/// PeerdexStore alone imports GRDB, PeerdexApp is the composition root and `peerdex` is a thin
-/// swift-argument-parser executable.
+/// PeerdexStore alone imports GRDB, PeerdexTUI renders into a cell buffer, PeerdexTerminal alone
+/// imports ncurses, PeerdexApp is the composition root and `peerdex` a thin executable.
 let package = Package(
     name: "peerdex",
     platforms: [.macOS(.v14)],
@@ -23,25 +23,39 @@ let package = Package(
             name: "PeerdexStore",
             dependencies: ["PeerdexCore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        .systemLibrary(name: "CNCurses", path: "Sources/CNCurses"),
+        .target(name: "PeerdexTUI", dependencies: ["PeerdexCore"]),
+        .target(name: "PeerdexTerminal", dependencies: ["CNCurses", "PeerdexTUI"]),
         .target(
             name: "PeerdexApp",
-            dependencies: ["PeerdexCore", "PeerdexStore", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: [
+                "PeerdexCore", "PeerdexStore", "PeerdexTUI", "PeerdexTerminal",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
         .executableTarget(
             name: "peerdex",
-            dependencies: ["PeerdexApp", "PeerdexCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: [
+                "PeerdexApp", "PeerdexCore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
         ),
         .executableTarget(
             name: "PeerdexBench",
-            dependencies: ["PeerdexApp", "PeerdexCore", "PeerdexStore"]
+            dependencies: ["PeerdexApp", "PeerdexCore", "PeerdexStore", "PeerdexTUI"]
         ),
         .target(name: "PeerdexTestSupport", dependencies: ["PeerdexCore"], path: "Tests/PeerdexTestSupport"),
         .testTarget(name: "PeerdexCoreTests", dependencies: ["PeerdexCore", "PeerdexTestSupport"]),
         .testTarget(name: "PeerdexStoreTests", dependencies: ["PeerdexStore", "PeerdexCore", "PeerdexTestSupport"]),
+        .testTarget(
+            name: "PeerdexTUITests",
+            dependencies: ["PeerdexTUI", "PeerdexCore"],
+            exclude: ["Snapshots"]
+        ),
+        .testTarget(name: "PeerdexTerminalTests", dependencies: ["PeerdexTerminal", "CNCurses", "PeerdexTUI"]),
         .testTarget(name: "PeerdexAppTests", dependencies: ["PeerdexApp", "PeerdexCore", "PeerdexTestSupport"]),
         .testTarget(
             name: "peerdexTests",
-            dependencies: ["peerdex", "PeerdexCore", "PeerdexTestSupport"]
+            dependencies: ["peerdex", "PeerdexCore", "PeerdexStore", "PeerdexTestSupport"]
         ),
     ]
 )

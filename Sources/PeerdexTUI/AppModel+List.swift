@@ -1,0 +1,147 @@
+import PeerdexCore
+
+extension AppModel {
+    // MARK: - Moving
+
+    /// Moves the selection, keeps it visible and asks for rows when the viewport leaves the window.
+    ///
+    /// With `scrolling` (PgUp/PgDn) the viewport moves by the same amount, so the selection keeps
+    /// its place on screen, as in every pager.
+    mutating func move(by delta: Int, scrolling: Bool = false) -> [Command] {
+        var list = current
+        guard list.total > 0 else { return [] }
+        list.selection = min(max(0, list.selection + delta), list.total - 1)
+        if scrolling { list.top += delta }
+        current = list
+        keepSelectionVisible(pane)
+        return ensureWindow(pane)
+    }
+
+    /// Adjusts a pane's first visible row so that its selection is on screen and no space is wasted.
+    mutating func keepSelectionVisible(_ pane: Pane) {
+        guard var list = lists[pane] else { return }
+        let rows = layout.visibleRows
+        if list.selection < list.top { list.top = list.selection }
+        if list.selection >= list.top + rows { list.top = list.selection - rows + 1 }
+        list.top = max(0, min(list.top, list.total - rows))
+        lists[pane] = list
+    }
+
+    /// Keeps a pane's selection inside its list after the list shrank.
+    mutating func clampSelection(_ pane: Pane) {
+        guard var list = lists[pane] else { return }
+        list.selection = max(0, min(list.selection, list.total - 1))
+        lists[pane] = list
+        keepSelectionVisible(pane)
+    }
+
+    // MARK: - Windows
+
+    /// The window offset that centers the viewport in a window of `windowLimit` rows.
+    func desiredOffset(_ pane: Pane) -> Int {
+        let list = lists[pane] ?? ListState()
+        let margin = max(0, (windowLimit - layout.visibleRows) / 2)
+        return max(0, min(list.top - margin, list.total - windowLimit))
+    }
+
+    /// Asks for a pane's rows when the visible ones are not loaded, unless they are already asked for.
+    mutating func ensureWindow(_ pane: Pane) -> [Command] {
+        guard pane != .search, var list = lists[pane] else { return [] }
+        let lastVisible = min(list.total, list.top + layout.visibleRows)
+        let covered = list.window.map { $0.offset <= list.top && $0.offset + $0.rows.count >= lastVisible } ?? false
+        if covered, !list.stale { return [] }
+        if list.total == 0, list.window != nil, !list.stale { return [] }
+        let offset = desiredOffset(pane)
+        if list.pendingOffset == offset { return [] }
+        list.pendingOffset = offset
+        lists[pane] = list
+        return [.loadWindow(pane: pane, offset: offset, limit: windowLimit)]
+    }
+
+    /// Takes a loaded window; asks again only if the viewport has moved elsewhere meanwhile.
+    mutating func receive(_ window: ContactWindow) -> [Command] {
+        guard window.pane != .search, var list = lists[window.pane] else { return [] }
+        if list.pendingOffset == window.offset { list.pendingOffset = nil }
+        list.window = window
+        list.total = window.total
+        list.stale = false
+        lists[window.pane] = list
+        clampSelection(window.pane)
+        guard window.pane == pane, desiredOffset(pane) != window.offset else { return [] }
+        return ensureWindow(pane)
+    }
+
+    /// After a committed change or another process's: reload what is shown, mark the rest stale.
+    mutating func reloadAfterChange() -> [Command] {
+        for other in Pane.allCases where other != .search {
+            lists[other]?.stale = true
+            lists[other]?.pendingOffset = nil
+        }
+        var commands: [Command] = [.loadCounts]
+        if pane == .search {
+            if !query.text.isEmpty { commands.append(.search(query: query.text, limit: searchLimit)) }
+        } else {
+            commands += ensureWindow(pane)
+        }
+        return commands
+    }
+
+    /// Replaces the Search pane's rows; a new query starts again at the first result.
+    mutating func setSearchResults(_ contacts: [Contact]) {
+        var list = lists[.search] ?? ListState()
+        let sameQuery = list.window?.rows.map(\.peerID) == contacts.map(\.peerID)
+        list.window = ContactWindow(pane: .search, offset: 0, rows: contacts, total: contacts.count)
+        list.total = contacts.count
+        if !sameQuery {
+            list.selection = 0
+            list.top = 0
+        }
+        lists[.search] = list
+        clampSelection(.search)
+    }
+
+    // MARK: - Tabs
+
+    /// Each tab's label and columns, left to right; used by `render` and to hit-test clicks.
+    public func tabSpans() -> [(pane: Pane, label: String, columns: Range<Int>)] {
+        var spans: [(pane: Pane, label: String, columns: Range<Int>)] = []
+        var column = 0
+        let compact = width < 90
+        for tab in Pane.allCases {
+            let key = keymap.keys(for: tab.action).first.map { $0.label + " " } ?? ""
+            var label = " \(key)\(tab.title)"
+            if let count = tabCount(tab) { label += compact ? " \(count.abbreviated)" : " \(count.grouped)" }
+            label += " "
+            let labelWidth = DisplayWidth.of(label)
+            spans.append((tab, label, column..<(column + labelWidth)))
+            column += labelWidth + 1
+        }
+        return spans
+    }
+
+    /// The count shown on a tab: the list total, or nothing before counts are known.
+    func tabCount(_ tab: Pane) -> Int? {
+        if tab == .search { return query.text.isEmpty ? nil : lists[.search]?.total }
+        return countsKnown ? lists[tab]?.total : nil
+    }
+}
+
+extension Int {
+    /// The number with thousands separators: 100,000.
+    var grouped: String {
+        let digits = String(magnitude)
+        var result = ""
+        for (index, digit) in digits.enumerated() {
+            if index > 0, (digits.count - index) % 3 == 0 { result.append(",") }
+            result.append(digit)
+        }
+        return self < 0 ? "-" + result : result
+    }
+
+    /// The number in at most four characters for narrow tab bars: 950, 12k, 100k, 1.2M.
+    var abbreviated: String {
+        if self < 10_000 { return String(self) }
+        if self < 1_000_000 { return "\(self / 1000)k" }
+        return "\(self / 1_000_000).\(self % 1_000_000 / 100_000)M"
+    }
+}

@@ -1,0 +1,193 @@
+import struct Foundation.Date
+import PeerdexCore
+
+/// The whole state of the TUI, as a value: what `update` changes and `render` draws.
+public struct AppModel: Hashable, Sendable {
+    // MARK: - Configuration (set at init)
+
+    /// The key table.
+    public var keymap: Keymap
+    /// Colors and attributes.
+    public var theme: Theme
+    /// Our own identity, for the `i` overlay.
+    public var ownInvite: Invite
+    /// Seconds east of UTC, for showing dates in local time (the model reads no time zone).
+    public var utcOffset: Int
+    /// Rows asked for per window; a few screens, so that scrolling rarely waits for the store.
+    public var windowLimit: Int
+    /// Most search results kept.
+    public var searchLimit: Int
+
+    // MARK: - State
+
+    /// Terminal size in cells.
+    public var width = 80
+    /// Terminal size in rows.
+    public var height = 24
+    /// The latest time the app sent.
+    public var now: Date
+    /// The pane shown.
+    public var pane: Pane = .contacts
+    /// The pane to return to when a search is left with Esc.
+    public var paneBeforeSearch: Pane = .contacts
+    /// Selection, scroll position and loaded rows of each pane.
+    public var lists: [Pane: ListState] = Dictionary(uniqueKeysWithValues: Pane.allCases.map { ($0, ListState()) })
+    /// Whether the counts were loaded at least once (before that, empty states would lie).
+    public var countsKnown = false
+    /// The search input; its text is the query of the Search pane.
+    public var query = TextField()
+    /// What the keyboard is doing now.
+    public var mode: Mode = .browse
+    /// Whether the selected contact's details fill the main area.
+    public var detailOpen = false
+    /// The line shown at the bottom until the next key.
+    public var message: StatusMessage?
+    /// Whether LAN discovery runs.
+    public var nearbyAvailable = false
+
+    /// A model before any size, counts or rows are known.
+    public init(
+        ownInvite: Invite,
+        keymap: Keymap = .standard,
+        theme: Theme = .standard,
+        now: Date,
+        utcOffset: Int = 0,
+        windowLimit: Int = 200,
+        searchLimit: Int = 500
+    ) {
+        self.ownInvite = ownInvite
+        self.keymap = keymap
+        self.theme = theme
+        self.now = now
+        self.utcOffset = utcOffset
+        self.windowLimit = windowLimit
+        self.searchLimit = searchLimit
+    }
+
+    /// What the app runs right after the first `.resized`: counts and the first rows.
+    public func initialCommands() -> [Command] {
+        [.loadCounts, .loadWindow(pane: pane, offset: 0, limit: windowLimit)]
+    }
+
+    // MARK: - Derived
+
+    /// The list state of the current pane.
+    public var current: ListState {
+        get { lists[pane] ?? ListState() }
+        set { lists[pane] = newValue }
+    }
+
+    /// The selected contact, when its row is loaded.
+    public var selectedContact: Contact? {
+        current.window?[current.selection]
+    }
+
+    /// The screen layout for the current size.
+    public var layout: Layout { Layout(width: width, height: height, detailOpen: detailOpen) }
+}
+
+/// Selection, scroll position and loaded rows of one pane.
+public struct ListState: Hashable, Sendable {
+    /// Index of the selected row in the whole list.
+    public var selection = 0
+    /// Index of the first visible row.
+    public var top = 0
+    /// Rows in the whole list.
+    public var total = 0
+    /// The loaded rows, if any.
+    public var window: ContactWindow?
+    /// Offset of a requested window not yet answered, so that it is not asked for twice.
+    public var pendingOffset: Int?
+    /// Whether the loaded rows may be out of date (the store changed while another pane was shown).
+    public var stale = false
+
+    /// An empty list.
+    public init() {}
+}
+
+/// What the keyboard is doing.
+public enum Mode: Hashable, Sendable {
+    /// Moving in a list.
+    case browse
+    /// Typing a search on the bottom line.
+    case searching
+    /// Typing an answer to a prompt on the bottom line.
+    case prompt(Prompt)
+    /// Waiting for y or n.
+    case confirm(Confirmation)
+    /// The help overlay.
+    case help
+    /// The own-identity overlay.
+    case identity
+}
+
+/// A question on the bottom line with a text answer; a step of adding or editing a contact.
+public struct Prompt: Hashable, Sendable {
+    /// Which question, with what the earlier steps produced.
+    public enum Step: Hashable, Sendable {
+        /// Adding: the peer ID or invite.
+        case addPeer
+        /// Adding: the name, for a parsed invite.
+        case addName(Invite)
+        /// Editing: the alias.
+        case editAlias(Contact)
+        /// Editing: the note, after the alias.
+        case editNote(Contact, alias: String)
+    }
+
+    /// Which question.
+    public var step: Step
+    /// The answer being typed.
+    public var field: TextField
+    /// Why the last answer was refused, shown until the next edit.
+    public var error: String?
+
+    /// A prompt from its parts.
+    public init(step: Step, field: TextField = TextField(), error: String? = nil) {
+        self.step = step
+        self.field = field
+        self.error = error
+    }
+
+    /// The question, as shown before the input.
+    public var label: String {
+        switch step {
+        case .addPeer: return "Add contact, peer ID or invite: "
+        case .addName: return "Name: "
+        case .editAlias: return "Alias: "
+        case .editNote: return "Note: "
+        }
+    }
+}
+
+/// A yes/no question before a change that is hard to undo.
+public enum Confirmation: Hashable, Sendable {
+    /// Block or unblock (`Bool` is the new state).
+    case block(Contact, Bool)
+    /// Remove from the book.
+    case remove(Contact)
+}
+
+/// A one-line message for the bottom line.
+public struct StatusMessage: Hashable, Sendable {
+    /// How to show it.
+    public enum Kind: Hashable, Sendable {
+        /// Neutral information.
+        case info
+        /// A change was committed.
+        case success
+        /// Something failed or was refused.
+        case error
+    }
+
+    /// The text.
+    public var text: String
+    /// How to show it.
+    public var kind: Kind
+
+    /// A message from its parts.
+    public init(_ text: String, kind: Kind = .info) {
+        self.text = text
+        self.kind = kind
+    }
+}

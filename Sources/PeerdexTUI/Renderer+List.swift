@@ -1,0 +1,177 @@
+import PeerdexCore
+
+extension Renderer {
+    /// The list box: title with count, column header, rows, scroll bar, or a teaching empty state.
+    mutating func drawList(in rect: Rect) {
+        let list = model.current
+        let focused = model.mode == .browse || model.mode == .searching
+        let borderStyle = focused ? theme.focusedBorder : theme.border
+        var title = model.pane.title
+        if model.pane == .search, !model.query.text.isEmpty { title += " “\(model.query.text)”" }
+        buffer.box(rect, style: borderStyle, title: title, titleStyle: borderStyle.bolded)
+        let rows = layout.listRows
+        guard rows.width > 4, rows.height > 0 else { return }
+        if list.total == 0 {
+            drawEmptyState(in: Rect(x: rows.x, y: rows.y - 1, width: rows.width, height: rows.height + 1))
+            return
+        }
+        let columns = ListColumns(width: rows.width)
+        drawHeader(columns, x: rows.x, y: rows.y - 1)
+        for line in 0..<rows.height {
+            let index = list.top + line
+            guard index < list.total else { break }
+            let y = rows.y + line
+            guard let contact = list.window?[index] else {
+                buffer.put("  …", x: rows.x, y: y, style: theme.secondary)
+                continue
+            }
+            drawRow(contact, columns, x: rows.x, y: y, selected: index == list.selection)
+        }
+        drawScrollBar(list, column: rect.x + rect.width - 1, rows: rows)
+        let position = " \((list.selection + 1).grouped) of \(list.total.grouped) "
+        let positionWidth = DisplayWidth.of(position)
+        if positionWidth + 4 < rect.width {
+            let x = rect.x + rect.width - positionWidth - 2
+            buffer.put(position, x: x, y: rect.y + rect.height - 1, style: borderStyle)
+        }
+    }
+
+    /// Dim column titles above the rows.
+    private mutating func drawHeader(_ columns: ListColumns, x: Int, y: Int) {
+        buffer.put(DisplayWidth.pad("", to: ListColumns.markWidth) + "Name", x: x, y: y, style: theme.secondary)
+        if columns.interests > 0 {
+            buffer.put("Interests", x: x + columns.interestsX, y: y, style: theme.secondary)
+        }
+        buffer.put("Peer", x: x + columns.peerX, y: y, style: theme.secondary)
+        buffer.put("Last seen", x: x + columns.seenX, y: y, style: theme.secondary)
+    }
+
+    /// One contact: mark, name, interests (when wide), short peer ID and last-seen time.
+    private mutating func drawRow(_ contact: Contact, _ columns: ListColumns, x: Int, y: Int, selected: Bool) {
+        let base = selected ? theme.selection : theme.text
+        buffer.fill(Rect(x: x, y: y, width: columns.width, height: 1), style: base)
+        if contact.isBlocked {
+            buffer.put("⊘", x: x + 1, y: y, style: selected ? base : theme.blocked)
+        } else if contact.isFavorite {
+            buffer.put("★", x: x + 1, y: y, style: selected ? base.bolded : theme.favorite)
+        }
+        var name = DisplayWidth.truncate(contact.displayName, to: columns.name)
+        if !contact.alias.isEmpty, !contact.name.isEmpty, contact.name != contact.alias {
+            let withName = contact.displayName + " (" + contact.name + ")"
+            if DisplayWidth.of(withName) <= columns.name { name = withName }
+        }
+        buffer.put(name, x: x + ListColumns.markWidth, y: y, style: base)
+        var secondary = selected ? base : theme.secondary
+        secondary.bold = false
+        if columns.interests > 0 {
+            let interests = DisplayWidth.truncate(contact.interests.joined(separator: ", "), to: columns.interests)
+            buffer.put(interests, x: x + columns.interestsX, y: y, style: secondary)
+        }
+        buffer.put(contact.peerID.shortText, x: x + columns.peerX, y: y, style: secondary)
+        let seen = contact.lastSeen.map { TimeText.relative($0, now: model.now, utcOffset: model.utcOffset) } ?? "never"
+        buffer.put(DisplayWidth.truncate(seen, to: ListColumns.seenWidth), x: x + columns.seenX, y: y, style: secondary)
+    }
+
+    /// A thumb on the box's right border showing where the viewport is in the whole list.
+    private mutating func drawScrollBar(_ list: ListState, column: Int, rows: Rect) {
+        guard list.total > rows.height, rows.height > 0 else { return }
+        let thumb = max(1, rows.height * rows.height / list.total)
+        let maxTop = list.total - rows.height
+        let start = maxTop == 0 ? 0 : (rows.height - thumb) * list.top / maxTop
+        buffer.fill(Rect(x: column, y: rows.y + start, width: 1, height: thumb), style: theme.scrollThumb, with: "┃")
+    }
+
+    // MARK: - Empty states
+
+    /// What an empty pane says: each one tells the user what to do next.
+    private mutating func drawEmptyState(in rect: Rect) {
+        let keys = model.keymap
+        var lines: [(String, Style)]
+        switch model.pane {
+        case _ where !model.countsKnown && model.pane != .search && model.pane != .nearby:
+            lines = [("Loading…", theme.secondary)]
+        case .contacts:
+            lines = [
+                ("Your contact book is empty.", theme.text.bolded), ("", theme.text),
+                ("Press \(keys.label(for: .add)) to add someone: paste their peer ID or peerdex:// invite.",
+                 theme.text),
+                ("Press \(keys.label(for: .showIdentity)) to show your own peer ID and invite, to share.", theme.text),
+                ("", theme.text), ("From a shell: peerdex contacts add <peer-id> --name NAME", theme.secondary),
+            ]
+        case .favorites:
+            lines = [
+                ("No favorites yet.", theme.text.bolded), ("", theme.text),
+                ("Select a contact and press \(keys.label(for: .toggleFavorite)) to star it.", theme.text),
+            ]
+        case .nearby where model.nearbyAvailable:
+            lines = [
+                ("Waiting for peers on the local network…", theme.text.bolded), ("", theme.text),
+                ("Peers running peerdex on the same network appear here.", theme.secondary),
+            ]
+        case .nearby:
+            lines = [
+                ("Nearby is waiting for LAN discovery.", theme.text.bolded), ("", theme.text),
+                ("This version cannot find peers on the local network yet;", theme.text),
+                ("when it can, they will appear here.", theme.text), ("", theme.text),
+                ("Meanwhile, press \(keys.label(for: .add)) to add someone by peer ID or invite.", theme.secondary),
+            ]
+        case .search where model.query.text.isEmpty:
+            lines = [
+                ("Search your contacts.", theme.text.bolded), ("", theme.text),
+                ("Press \(keys.label(for: .search)) and type: names, aliases, notes and interests", theme.text),
+                ("match as you type. Enter keeps the results, Esc leaves.", theme.text),
+            ]
+        case .search:
+            lines = [
+                ("No contact matches “\(model.query.text)”.", theme.text.bolded), ("", theme.text),
+                ("Try fewer letters, or another word from a name, note or interest.", theme.secondary),
+            ]
+        case .blocked:
+            lines = [
+                ("Nobody is blocked.", theme.text.bolded), ("", theme.text),
+                ("Press \(keys.label(for: .toggleBlocked)) on a contact to block it; it will be listed here.",
+                 theme.secondary),
+            ]
+        }
+        var wrapped: [(String, Style)] = []
+        for (line, style) in lines {
+            if line.isEmpty { wrapped.append(("", style)) }
+            for part in DisplayWidth.wrap(line, to: rect.width - 4) where !part.isEmpty {
+                wrapped.append((part, style))
+            }
+        }
+        let top = rect.y + max(1, (rect.height - wrapped.count) / 3)
+        for (index, (line, style)) in wrapped.enumerated() where top + index < rect.y + rect.height {
+            buffer.put(line, x: rect.x + 2, y: top + index, style: style)
+        }
+    }
+}
+
+/// Column positions of a list row at a given width: name flexes, the rest are fixed.
+struct ListColumns {
+    static let markWidth = 3
+    static let peerWidth = 8
+    static let seenWidth = 11
+
+    let width: Int
+    let name: Int
+    let interests: Int
+    let interestsX: Int
+    let peerX: Int
+    let seenX: Int
+
+    init(width: Int) {
+        self.width = width
+        seenX = width - Self.seenWidth - 1
+        peerX = seenX - Self.peerWidth - 2
+        let flexible = peerX - 2 - Self.markWidth
+        if width >= 70 {
+            name = flexible * 3 / 5
+            interests = flexible - name - 2
+        } else {
+            name = flexible
+            interests = 0
+        }
+        interestsX = Self.markWidth + name + 2
+    }
+}
