@@ -15,6 +15,8 @@ public enum AppError: Error, CustomStringConvertible {
     case invalidPeer(String, InviteError)
     /// The user tried to add themselves.
     case ownPeerID
+    /// The config file is malformed.
+    case config(path: String, reason: String)
     /// The contact store failed.
     case store(ContactStoreError)
 
@@ -29,6 +31,7 @@ public enum AppError: Error, CustomStringConvertible {
             let shown = text.count > 80 ? String(text.prefix(77)) + "..." : text
             return "'\(shown)': \(error)"
         case .ownPeerID: return "that is your own peer ID; share it with others instead (peerdex id)"
+        case .config(let path, let reason): return "\(path): \(reason)"
         case .store(let error): return error.description
         }
     }

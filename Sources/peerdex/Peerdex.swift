@@ -11,7 +11,8 @@ struct Peerdex: ParsableCommand {
             (~/.local/share/peerdex). Errors go to stderr with a non-zero exit status; --json \
             prints one JSON document on stdout.
             """,
-        subcommands: [Id.self, Contacts.self]
+        subcommands: [Tui.self, Id.self, Contacts.self],
+        defaultSubcommand: Tui.self
     )
 }
 

@@ -1,0 +1,75 @@
+import Foundation
+import PeerdexCore
+import PeerdexTUI
+
+/// The user's `config.toml`: where it lives and what it may say.
+///
+/// ```toml
+/// theme = "forest"        # standard, forest or monochrome
+/// color = true            # false: monochrome, as with NO_COLOR
+/// [keys]
+/// favorite = "s"          # action = key, or a list: down = ["j", "down"]
+/// ```
+public enum ConfigFile {
+    /// `$XDG_CONFIG_HOME/peerdex/config.toml`, else `~/.config/peerdex/config.toml`.
+    public static func path(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let xdg = environment["XDG_CONFIG_HOME"], xdg.hasPrefix("/") { return xdg + "/peerdex/config.toml" }
+        return (environment["HOME"] ?? NSHomeDirectory()) + "/.config/peerdex/config.toml"
+    }
+
+    /// The TUI settings from the config file (if there is one) and the environment (`NO_COLOR`).
+    public static func tuiSettings(
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(AppError) -> TUISettings {
+        let path = path(environment: environment)
+        var settings = TUISettings(noColor: !(environment["NO_COLOR"] ?? "").isEmpty)
+        guard FileManager.default.fileExists(atPath: path) else { return settings }
+        let document: TOMLDocument
+        do {
+            document = try TOMLDocument(parsing: try ContactExchange.readText(at: path))
+        } catch let error as TOMLError {
+            throw .config(path: path, reason: error.description)
+        } catch {
+            throw .config(path: path, reason: "\(error)")
+        }
+        return try apply(document, to: settings, path: path)
+    }
+
+    /// Applies a parsed config to settings; unknown keys and wrong types are errors, not ignored.
+    static func apply(_ document: TOMLDocument, to settings: TUISettings, path: String) throws(AppError) -> TUISettings {
+        var settings = settings
+        for (table, values) in document.tables {
+            for (key, value) in values {
+                switch (table, key, value) {
+                case ("", "theme", .string(let name)):
+                    guard Theme.all.contains(where: { $0.name == name }) else {
+                        let known = Theme.all.map(\.name).joined(separator: ", ")
+                        throw .config(path: path, reason: "unknown theme '\(name)' (known: \(known))")
+                    }
+                    settings.themeName = name
+                case ("", "color", .bool(let color)):
+                    settings.noColor = settings.noColor || !color
+                case ("keys", _, _):
+                    continue
+                default:
+                    throw .config(path: path, reason: "unknown setting '\(table.isEmpty ? key : table + "." + key)' "
+                        + "or wrong type (see README: Configuration)")
+                }
+            }
+        }
+        var bindings = [String: String]()
+        for (action, value) in document.tables["keys"] ?? [:] {
+            switch value {
+            case .string(let key): bindings[action] = key
+            case .strings(let keys): bindings[action] = keys.joined(separator: ",")
+            default: throw .config(path: path, reason: "keys.\(action) must be a key name or a list of them")
+            }
+        }
+        do {
+            settings.keymap = try settings.keymap.rebinding(bindings)
+        } catch {
+            throw .config(path: path, reason: error.description)
+        }
+        return settings
+    }
+}
