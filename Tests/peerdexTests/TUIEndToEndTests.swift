@@ -1,0 +1,102 @@
+import Foundation
+import PeerdexCore
+import PeerdexTestSupport
+import Testing
+
+/// The real binary in a real (tmux) terminal: what a user does, end to end.
+@Suite(.serialized, .timeLimit(.minutes(2)), .enabled(if: TmuxSession.isAvailable, "needs tmux (make test installs it)"))
+struct TUIEndToEndTests {
+    let cli = CommandRunner()
+
+    func open(width: Int = 100, height: Int = 30) throws -> TmuxSession {
+        try TmuxSession(
+            command: [CommandRunner.executable.path, "--data-dir", cli.dataDirectory], width: width, height: height)
+    }
+
+    @Test func addSearchFavoriteBlockResizeQuitAndRestart() throws {
+        defer { cli.cleanUp() }
+        let peer = Fixtures.peerID(42).text
+        var tui = try open()
+        try tui.waitFor("No contacts yet")
+
+        // Add: a wrong ID is refused inline, the right one is asked for a name and saved.
+        try tui.send("a")
+        try tui.send(String(peer.dropLast()), literal: true)
+        try tui.send("Enter")
+        try tui.waitFor("1 missing")
+        try tui.send("C-u")
+        try tui.send(peer, literal: true)
+        try tui.send("Enter")
+        try tui.send("Zoë Müller", literal: true)
+        try tui.send("Enter")
+        try tui.waitFor("Contacts 1")
+        #expect(try cli.json(["contacts", "show", peer]) is [String: Any])
+
+        // Search without the diacritics.
+        try tui.send("/")
+        try tui.send("muller", literal: true)
+        try tui.waitFor("1 found")
+        try tui.send("Enter")
+
+        // Favorite it and see it in Favorites.
+        try tui.send("f")
+        try tui.waitFor("Favorites 1")
+        try tui.send("2")
+        try tui.waitFor("─ Favorites") { _ in true }
+        let favorites = try tui.waitFor("Zoë Müller in Favorites") { $0.contains("Favorites ─") || $0.contains("Zoë Müller") }
+        #expect(favorites.contains("Zoë Müller"))
+
+        // Block it (with confirmation) and see it leave the lists.
+        try tui.send("1")
+        try tui.send("b")
+        try tui.waitFor("(y/n)") { $0.contains("y/n") || $0.contains("[y]") }
+        try tui.send("y")
+        try tui.waitFor("Blocked 1")
+        let afterBlock = try tui.waitFor("Contacts 0")
+        #expect(afterBlock.contains("Favorites 0"))
+
+        // Resize: the layout follows, then shrink below the minimum and back.
+        try tui.resize(width: 140, height: 40)
+        try tui.waitFor("140 columns") { $0.split(separator: "\n").first.map { $0.count > 100 } ?? false }
+        try tui.resize(width: 30, height: 8)
+        try tui.waitFor("too small") { $0.lowercased().contains("too small") }
+        try tui.resize(width: 100, height: 30)
+        try tui.waitFor("Blocked 1")
+
+        // Quit; the shell after it sees a clean exit.
+        try tui.send("q")
+        try tui.waitFor("[exited 0]")
+        tui.close()
+
+        // Restart: everything is as it was left.
+        tui = try open()
+        defer { tui.close() }
+        try tui.waitFor("Blocked 1")
+        try tui.send("5")
+        try tui.waitFor("Zoë Müller")
+        let stored = try #require(try cli.json(["contacts", "show", peer]) as? [String: Any])
+        #expect(stored["favorite"] as? Bool == true)
+        #expect(stored["blocked"] as? Bool == true)
+        #expect(stored["name"] as? String == "Zoë Müller")
+    }
+
+    @Test func ctrlCAndSIGTERMRestoreTheTerminal() throws {
+        defer { cli.cleanUp() }
+        let tui = try open()
+        defer { tui.close() }
+        try tui.waitFor("No contacts yet")
+        try tui.send("C-c")
+        try tui.waitFor("[exited 0]")
+    }
+
+    @Test func changesFromAnotherProcessAppearWithinASecond() throws {
+        defer { cli.cleanUp() }
+        let tui = try open()
+        defer { tui.close() }
+        try tui.waitFor("No contacts yet")
+        try #require(try cli.run(["contacts", "add", Fixtures.peerID(7).text, "--name", "Grace Hopper"]).status == 0)
+        let started = Date()
+        try tui.waitFor("Grace Hopper", timeout: 3)
+        #expect(Date().timeIntervalSince(started) < 1.5)
+    }
+}
