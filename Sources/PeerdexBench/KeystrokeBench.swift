@@ -33,6 +33,8 @@ struct KeystrokeBench {
         for key in Self.keys(typing: queries[0].text) { driver.send(.key(key)) }
 
         var samples = Samples()
+        var commandSamples = Samples()  // where the time goes: update + store …
+        var renderSamples = Samples()  // … and render
         var slowest: (milliseconds: Double, description: String) = (0, "")
         var queriesTyped = 0
         var withoutResults = 0
@@ -42,6 +44,8 @@ struct KeystrokeBench {
                 if index > 0, case .char(let character) = key { typed.append(character) }
                 let (_, milliseconds) = Monotonic.measure { driver.send(.key(key)) }
                 samples.append(milliseconds)
+                commandSamples.append(driver.lastSplit.commands)
+                renderSamples.append(driver.lastSplit.render)
                 if milliseconds > slowest.milliseconds { slowest = (milliseconds, "\(key) in '\(typed)'") }
                 if index == query.text.count, driver.model.lists[.search]?.total == 0 { withoutResults += 1 }
             }
@@ -51,6 +55,10 @@ struct KeystrokeBench {
         Report.note(
             "   \(samples.count) keystrokes over \(queriesTyped) queries (\(withoutResults) without results); "
                 + "slowest \(Report.format(slowest.milliseconds)) ms (\(slowest.description)); checksum \(driver.frameChecksum & 0xF)")
+        Report.note(
+            "   of which update + executor (store): p50 \(Report.format(commandSamples.median)) ms, "
+                + "p99 \(Report.format(commandSamples.percentile(99))) ms; render: p50 \(Report.format(renderSamples.median)) ms, "
+                + "p99 \(Report.format(renderSamples.percentile(99))) ms (TUI search limit \(driver.model.searchLimit))")
         Report.figure("tui.keystroke.p50", samples.median, "ms")
         Report.figure("tui.keystroke.p99", samples.percentile(99), "ms")
     }

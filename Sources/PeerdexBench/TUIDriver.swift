@@ -19,6 +19,8 @@ struct TUIDriver {
     private(set) var failures: [String] = []
     /// A value derived from every frame, so the optimizer cannot drop `render()`.
     private(set) var frameChecksum = 0
+    /// Milliseconds the last `send` spent in `update` and the executor (the store), and in `render`.
+    private(set) var lastSplit: (commands: Double, render: Double) = (0, 0)
 
     /// Opens the TUI on `book` at the given size and runs its start-up commands.
     init(book: ContactBook, width: Int, height: Int) {
@@ -32,8 +34,12 @@ struct TUIDriver {
     /// Handles one message end to end and draws the frame; returns the drawn buffer.
     @discardableResult
     mutating func send(_ message: Message) -> CellBuffer {
+        let start = Monotonic.now()
         perform(model.update(message))
-        return draw()
+        let drawStart = Monotonic.now()
+        let buffer = draw()
+        lastSplit = (Double(drawStart - start) / 1_000_000, Monotonic.milliseconds(since: drawStart))
+        return buffer
     }
 
     /// Performs commands, feeding their answers back until no command is left.
