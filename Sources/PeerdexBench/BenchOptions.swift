@@ -34,7 +34,8 @@ struct BenchOptions {
 
     /// Parses `arguments` (without the program name).
     init(arguments: [String], executablePath: String) throws {
-        peerdexPath = URL(fileURLWithPath: executablePath).deletingLastPathComponent().appendingPathComponent("peerdex").path
+        peerdexPath =
+            URL(fileURLWithPath: executablePath).deletingLastPathComponent().appendingPathComponent("peerdex").path
         var remaining = arguments[...]
         func value(for option: String) throws -> String {
             guard let next = remaining.popFirst() else { throw BenchError("\(option) needs a value\n\(Self.usage)") }

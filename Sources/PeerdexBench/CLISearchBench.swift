@@ -26,7 +26,8 @@ struct CLISearchBench {
 
         func spawn(_ query: String) throws -> Double {
             try Subprocess(
-                path: options.peerdexPath, arguments: ["contacts", "search", query, "--data-dir", workspace.dataDirectory],
+                path: options.peerdexPath,
+                arguments: ["contacts", "search", query, "--data-dir", workspace.dataDirectory],
                 errorPath: workspace.errorPath
             ).runChecked().milliseconds
         }
@@ -43,6 +44,7 @@ struct CLISearchBench {
                 try Subprocess(path: options.peerdexPath, arguments: ["--help"], errorPath: workspace.errorPath)
                     .runChecked().milliseconds)
         }
-        Report.note("   for comparison, `peerdex --help` (process start-up only): median \(Report.format(startup.median)) ms")
+        Report.note(
+            "   for comparison, `peerdex --help` (process start-up only): median \(Report.format(startup.median)) ms")
     }
 }

@@ -83,7 +83,8 @@ struct ContactGenerator {
         switch script {
         case .latin:
             // A few double-barrelled names make multi-word and hyphen handling part of the load.
-            let family = random.chance(0.05)
+            let family =
+                random.chance(0.05)
                 ? random.pick(NamePools.latinFamily) + "-" + random.pick(NamePools.latinFamily)
                 : random.pick(NamePools.latinFamily)
             return random.pick(NamePools.latinGiven) + " " + family

@@ -4,7 +4,7 @@ import PeerdexCore
 import PeerdexTUI
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `tui.first_frame`: from spawning `peerdex --data-dir DIR` in a terminal to its first full frame.
@@ -63,7 +63,8 @@ struct FirstFrameBench {
             throw BenchError("the in-process frame shows no contact row")
         }
         // The last line's last word, so the frame counts as drawn only when its final line is.
-        let lastWord = lines[lastIndex].split(whereSeparator: { !($0.isLetter || $0.isNumber) }).last.map(String.init) ?? ""
+        let lastWord =
+            lines[lastIndex].split(whereSeparator: { !($0.isLetter || $0.isNumber) }).last.map(String.init) ?? ""
         return [Pane.contacts.title, Self.longestWord(lines[rowIndex]), lastWord]
     }
 
@@ -82,7 +83,8 @@ struct FirstFrameBench {
             guard elapsed < Self.timeoutMilliseconds, let chunk = terminal.read(timeout: 50) else {
                 kill(pid, SIGKILL)
                 _ = Subprocess.wait(pid)
-                throw BenchError("no full frame after \(Int(elapsed)) ms; saw: \(PseudoTerminal.visibleText(output).prefix(400))")
+                throw BenchError(
+                    "no full frame after \(Int(elapsed)) ms; saw: \(PseudoTerminal.visibleText(output).prefix(400))")
             }
             guard !chunk.isEmpty else { continue }
             output += chunk
@@ -92,7 +94,9 @@ struct FirstFrameBench {
             found = 0
             searchFrom = text.startIndex
             for marker in markers {
-                guard let from = searchFrom, let range = text.range(of: marker, range: from..<text.endIndex) else { break }
+                guard let from = searchFrom, let range = text.range(of: marker, range: from..<text.endIndex) else {
+                    break
+                }
                 found += 1
                 searchFrom = range.upperBound
             }

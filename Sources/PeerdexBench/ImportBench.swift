@@ -26,7 +26,8 @@ struct ImportBench {
         for run in 1...Self.runs {
             let directory = try workspace.freshDataDirectory()
             let outcome = try Subprocess(
-                path: options.peerdexPath, arguments: ["contacts", "import", workspace.jsonPath, "--data-dir", directory],
+                path: options.peerdexPath,
+                arguments: ["contacts", "import", workspace.jsonPath, "--data-dir", directory],
                 errorPath: workspace.errorPath
             ).runChecked()
             samples.append(outcome.milliseconds / 1000)

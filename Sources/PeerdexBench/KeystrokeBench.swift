@@ -51,14 +51,20 @@ struct KeystrokeBench {
             }
             queriesTyped += 1
         }
-        guard driver.failures.isEmpty else { throw BenchError("the TUI reported failures: \(driver.failures.prefix(3))") }
+        guard driver.failures.isEmpty else {
+            throw BenchError("the TUI reported failures: \(driver.failures.prefix(3))")
+        }
         Report.note(
             "   \(samples.count) keystrokes over \(queriesTyped) queries (\(withoutResults) without results); "
-                + "slowest \(Report.format(slowest.milliseconds)) ms (\(slowest.description)); checksum \(driver.frameChecksum & 0xF)")
+                + "slowest \(Report.format(slowest.milliseconds)) ms (\(slowest.description)); "
+                + "checksum \(driver.frameChecksum & 0xF)"
+        )
         Report.note(
             "   of which update + executor (store): p50 \(Report.format(commandSamples.median)) ms, "
-                + "p99 \(Report.format(commandSamples.percentile(99))) ms; render: p50 \(Report.format(renderSamples.median)) ms, "
-                + "p99 \(Report.format(renderSamples.percentile(99))) ms (TUI search limit \(driver.model.searchLimit))")
+                + "p99 \(Report.format(commandSamples.percentile(99))) ms; "
+                + "render: p50 \(Report.format(renderSamples.median)) ms, "
+                + "p99 \(Report.format(renderSamples.percentile(99))) ms (TUI search limit \(driver.model.searchLimit))"
+        )
         Report.figure("tui.keystroke.p50", samples.median, "ms")
         Report.figure("tui.keystroke.p99", samples.percentile(99), "ms")
     }

@@ -19,7 +19,9 @@ enum NamePools {
         "Wagner", "Becker", "Moreau", "Ferrari", "Silva", "Santos", "Nowak", "Horvat", "Andersson", "Virtanen",
     ]
     /// Cyrillic given and family names.
-    static let cyrillicGiven = ["Иван", "Ольга", "Дмитрий", "Наталья", "Сергей", "Анна", "Алексей", "Мария", "Юлия", "Ёлка"]
+    static let cyrillicGiven = [
+        "Иван", "Ольга", "Дмитрий", "Наталья", "Сергей", "Анна", "Алексей", "Мария", "Юлия", "Ёлка",
+    ]
     static let cyrillicFamily = [
         "Иванов", "Петрова", "Смирнов", "Кузнецова", "Соколов", "Попов", "Лебедев", "Новикова", "Шевченко", "Фёдоров",
     ]

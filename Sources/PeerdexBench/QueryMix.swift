@@ -43,7 +43,9 @@ enum QueryMix {
                 queries.append(BenchQuery(kind: kind, text: pools.query(kind, random: &random)))
             }
         }
-        while queries.count < count { queries.append(BenchQuery(kind: .prefix, text: pools.query(.prefix, random: &random))) }
+        while queries.count < count {
+            queries.append(BenchQuery(kind: .prefix, text: pools.query(.prefix, random: &random)))
+        }
         // Fisher–Yates with our generator, so that kinds interleave as in real use.
         for index in stride(from: queries.count - 1, to: 0, by: -1) {
             queries.swapAt(index, random.below(index + 1))

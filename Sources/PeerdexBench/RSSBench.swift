@@ -26,9 +26,12 @@ struct RSSBench {
             throw BenchError("the RSS probe's report is unreadable: \(outcome.output)")
         }
         Report.note(
-            "   scrolled \(Int(rows)) rows with \(Int(report["keys"] ?? 0)) keys in \(Report.format(outcome.milliseconds / 1000)) s; "
+            "   scrolled \(Int(rows)) rows with \(Int(report["keys"] ?? 0)) keys in "
+                + "\(Report.format(outcome.milliseconds / 1000)) s; "
                 + "RSS after opening \(Report.format((report["rssStartKB"] ?? 0) / 1024)) MB, "
-                + "scroll key p50 \(Report.format(report["keyP50"] ?? 0)) ms; last row loaded: \(report["lastRowLoaded"] == 1)")
+                + "scroll key p50 \(Report.format(report["keyP50"] ?? 0)) ms; "
+                + "last row loaded: \(report["lastRowLoaded"] == 1)"
+        )
         Report.figure("tui.rss", rss / 1024, "MB")
         Report.figure("tui.rss.peak", peak / 1024, "MB")
         Report.figure("tui.scroll.p99", report["keyP99"] ?? 0, "ms")

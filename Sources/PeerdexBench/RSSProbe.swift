@@ -29,7 +29,9 @@ enum RSSProbe {
             step += 1
             guard step < 1_000_000 else { throw BenchError("scrolling never reached the last row") }
         }
-        guard driver.failures.isEmpty else { throw BenchError("the TUI reported failures: \(driver.failures.prefix(3))") }
+        guard driver.failures.isEmpty else {
+            throw BenchError("the TUI reported failures: \(driver.failures.prefix(3))")
+        }
         let lastRow = driver.model.selectedContact
         print("rows \(total)")
         print("keys \(steps.count)")

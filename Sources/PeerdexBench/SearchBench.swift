@@ -14,7 +14,8 @@ struct SearchBench {
     static let limit = 50
 
     /// Every figure this benchmark prints.
-    static let figures = ["store.search.p50", "store.search.p99"]
+    static let figures =
+        ["store.search.p50", "store.search.p99"]
         + BenchQuery.Kind.allCases.map { "store.search.\($0.rawValue).p99" }
         + ["store.search.naive.p50", "store.search.naive.p99", "store.search.speedup"]
 

@@ -77,7 +77,8 @@ final class Workspace {
         try writeJSON()
         Report.note("importing \(options.contacts) contacts (untimed)…")
         _ = try Subprocess(
-            path: options.peerdexPath, arguments: ["contacts", "import", jsonPath, "--data-dir", try freshDataDirectory()],
+            path: options.peerdexPath,
+            arguments: ["contacts", "import", jsonPath, "--data-dir", try freshDataDirectory()],
             errorPath: errorPath
         ).runChecked()
         markImported()

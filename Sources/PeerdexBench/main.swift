@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 // `make bench`: one `bench: <name> <value> <unit>` line per figure on stdout, progress on stderr.
@@ -26,7 +26,8 @@ func runBenchmarks(_ options: BenchOptions) throws {
 }
 
 do {
-    let options = try BenchOptions(arguments: Array(CommandLine.arguments.dropFirst()), executablePath: BenchOptions.ownPath)
+    let options = try BenchOptions(
+        arguments: Array(CommandLine.arguments.dropFirst()), executablePath: BenchOptions.ownPath)
     if let directory = options.rssProbeDirectory {
         try RSSProbe.run(dataDirectory: directory)
     } else {
