@@ -1,0 +1,103 @@
+import PeerdexCore
+import PeerdexStore
+
+/// `store.search.*`: the indexed search in-process on the imported book, against a naive LIKE scan.
+///
+/// Both answer the same 1,000 queries (`QueryMix`) on the same database file, after a warm-up on
+/// other queries, so the page cache is warm but no query was seen before.
+struct SearchBench {
+    /// Queries measured.
+    static let queryCount = 1000
+    /// Warm-up queries (another seed): they fill SQLite's and the OS's caches.
+    static let warmUpCount = 200
+    /// Results asked per query, as the command line does.
+    static let limit = 50
+
+    /// Every figure this benchmark prints.
+    static let figures =
+        ["store.search.p50", "store.search.p99"]
+        + BenchQuery.Kind.allCases.map { "store.search.\($0.rawValue).p99" }
+        + ["store.search.naive.p50", "store.search.naive.p99", "store.search.speedup"]
+
+    let workspace: Workspace
+
+    /// Runs what `--only` selects of the indexed and naive measurements.
+    func run() throws {
+        let options = workspace.options
+        try workspace.ensureDatabase()
+        let database = try ContactDatabase.open(at: workspace.databasePath)
+        let contacts = workspace.contacts()
+        let queries = QueryMix.queries(count: Self.queryCount, from: contacts, seed: options.seed &+ 1)
+        let warmUp = QueryMix.queries(count: Self.warmUpCount, from: contacts, seed: options.seed &+ 2)
+
+        var indexedMedian: Double?
+        if options.wantsAny(Self.figures.filter { !$0.contains(".naive.") }) {
+            indexedMedian = try measureIndexed(database, queries: queries, warmUp: warmUp)
+        }
+        if options.wantsAny(["store.search.naive.p50", "store.search.naive.p99", "store.search.speedup"]) {
+            let naiveMedian = try measureNaive(database, queries: queries, warmUp: warmUp)
+            if let indexedMedian, indexedMedian > 0 {
+                Report.figure("store.search.speedup", naiveMedian / indexedMedian, "x")
+            }
+        }
+    }
+
+    /// Times `database.search` on every query; prints p50, p99 and each kind's p99; returns p50.
+    private func measureIndexed(_ database: ContactDatabase, queries: [BenchQuery], warmUp: [BenchQuery]) throws
+        -> Double
+    {
+        Report.start(
+            "store.search.p50 / p99 and store.search.<kind>.p99",
+            measures: "ms per ContactDatabase.search(limit: \(Self.limit)) over \(queries.count) mixed queries "
+                + "(prefix, substring, folded, CJK, typo, multi-word) on the imported book; floor p99 ≤ 5 ms")
+        for query in warmUp { _ = try database.search(SearchQuery(query.text), limit: Self.limit) }
+        var all = Samples()
+        var byKind = [BenchQuery.Kind: Samples]()
+        var empty = [BenchQuery.Kind: Int]()
+        for query in queries {
+            let (results, milliseconds) = try Monotonic.measure {
+                try database.search(SearchQuery(query.text), limit: Self.limit)
+            }
+            all.append(milliseconds)
+            byKind[query.kind, default: Samples()].append(milliseconds)
+            if results.isEmpty { empty[query.kind, default: 0] += 1 }
+        }
+        Report.figure("store.search.p50", all.median, "ms")
+        Report.figure("store.search.p99", all.percentile(99), "ms")
+        for kind in BenchQuery.Kind.allCases {
+            guard let samples = byKind[kind] else { continue }
+            Report.note(
+                "   \(kind.rawValue): \(samples.count) queries, p50 \(Report.format(samples.median)) ms, "
+                    + "max \(Report.format(samples.maximum)) ms, \(empty[kind] ?? 0) without results")
+            Report.figure("store.search.\(kind.rawValue).p99", samples.percentile(99), "ms")
+        }
+        Self.noteSlowest(queries, all)
+        return all.median
+    }
+
+    /// Times `database.scanSearch` on the same queries; prints p50 and p99; returns p50.
+    private func measureNaive(_ database: ContactDatabase, queries: [BenchQuery], warmUp: [BenchQuery]) throws
+        -> Double
+    {
+        Report.start(
+            "store.search.naive.p50 / p99 and store.search.speedup",
+            measures: "ms per naive LIKE '%q%' scan (name, alias, note, interests; LIMIT \(Self.limit)) over the "
+                + "same queries; speedup = naive p50 / indexed p50, floor ≥ 10×")
+        for query in warmUp.prefix(20) { _ = try database.scanSearch(query.text, limit: Self.limit) }
+        var samples = Samples()
+        for query in queries {
+            let (_, milliseconds) = try Monotonic.measure { try database.scanSearch(query.text, limit: Self.limit) }
+            samples.append(milliseconds)
+        }
+        Report.figure("store.search.naive.p50", samples.median, "ms")
+        Report.figure("store.search.naive.p99", samples.percentile(99), "ms")
+        return samples.median
+    }
+
+    /// Lists the five slowest queries on stderr: where to look first when p99 regresses.
+    private static func noteSlowest(_ queries: [BenchQuery], _ samples: Samples) {
+        let slowest = zip(queries, samples.values).sorted { $0.1 > $1.1 }.prefix(5)
+        let list = slowest.map { "\($0.0.kind.rawValue) '\($0.0.text)' \(Report.format($0.1)) ms" }
+        Report.note("   slowest: " + list.joined(separator: ", "))
+    }
+}
