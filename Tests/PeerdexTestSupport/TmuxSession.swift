@@ -1,5 +1,9 @@
 import Foundation
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Drives a program in a private tmux server, as a person at a terminal would.
 ///
 /// Each session has its own socket (`tmux -L`), runs with `LANG=C.UTF-8` and `-u` so that
@@ -22,7 +26,7 @@ public final class TmuxSession: @unchecked Sendable {
         let quoted = command.map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
         // The server this starts would inherit a pipe and hold it open forever: no output capture.
         try tmux(capturing: false, [
-            "-u", "-f", "/dev/null", "new-session", "-d", "-x", "\(width)", "-y", "\(height)",
+            "-u", "-f", "/dev/null", "new-session", "-d", "-s", "main", "-x", "\(width)", "-y", "\(height)",
             "env LANG=C.UTF-8 TERM=xterm-256color \(quoted); echo; echo \"[exited $?]\"; sleep 30",
         ])
     }
@@ -34,12 +38,12 @@ public final class TmuxSession: @unchecked Sendable {
 
     /// Types keys: tmux key names (`Enter`, `Escape`, `C-c`) or literal text with `literal: true`.
     public func send(_ keys: String..., literal: Bool = false) throws {
-        try tmux(["send-keys", "-t", socket] + (literal ? ["-l"] : []) + keys)
+        try tmux(["send-keys", "-t", "main"] + (literal ? ["-l"] : []) + keys)
     }
 
     /// The screen as text, one line per row.
     public func screen() throws -> String {
-        try tmux(["capture-pane", "-p", "-t", socket])
+        try tmux(["capture-pane", "-p", "-t", "main"])
     }
 
     /// Waits until the screen satisfies `predicate` (polling), or throws `Timeout`.
@@ -65,7 +69,7 @@ public final class TmuxSession: @unchecked Sendable {
 
     /// Resizes the window.
     public func resize(width: Int, height: Int) throws {
-        try tmux(["resize-window", "-t", socket, "-x", "\(width)", "-y", "\(height)"])
+        try tmux(["resize-window", "-t", "main", "-x", "\(width)", "-y", "\(height)"])
     }
 
     /// Kills the tmux server and everything in it.
@@ -75,25 +79,61 @@ public final class TmuxSession: @unchecked Sendable {
 
     deinit { close() }
 
+    /// Runs tmux with posix_spawn and waitpid.
+    ///
+    /// Not Foundation's `Process`: on Linux its wait never returns when the child leaves a
+    /// daemon behind (tmux's server), which `new-session` does.
     @discardableResult
     private func tmux(capturing: Bool = true, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/tmux")
-        process.arguments = ["-L", socket] + arguments
-        process.standardInput = FileHandle.nullDevice
-        guard capturing else {
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            process.waitUntilExit()
-            return ""
+        var pipe: [Int32] = [-1, -1]
+        if capturing { guard Glibc.pipe(&pipe) == 0 else { throw POSIXError(.EIO) } }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        if capturing {
+            posix_spawn_file_actions_adddup2(&actions, pipe[1], 1)
+            posix_spawn_file_actions_addclose(&actions, pipe[0])
+            posix_spawn_file_actions_addclose(&actions, pipe[1])
+        } else {
+            posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
         }
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        if capturing { posix_spawn_file_actions_adddup2(&actions, 1, 2) } else {
+            posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        }
+        let argv = (["tmux", "-L", socket] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        // The test runner's threads may block or ignore signals, and a spawned child inherits that:
+        // tmux's server and the program under test would then never see SIGWINCH.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var noSignals = sigset_t()
+        sigemptyset(&noSignals)
+        var allSignals = sigset_t()
+        sigfillset(&allSignals)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        posix_spawnattr_setsigdefault(&attributes, &allSignals)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        var pid = pid_t()
+        let spawned = posix_spawn(&pid, "/usr/bin/tmux", &actions, &attributes, argv, environ)
+        if capturing { Glibc.close(pipe[1]) }
+        guard spawned == 0 else {
+            if capturing { Glibc.close(pipe[0]) }
+            throw POSIXError(POSIXErrorCode(rawValue: spawned) ?? .EIO)
+        }
+        var output = [UInt8]()
+        if capturing {
+            var buffer = [UInt8](repeating: 0, count: 65_536)
+            while true {
+                let count = read(pipe[0], &buffer, buffer.count)
+                if count <= 0 { break }
+                output += buffer[0..<count]
+            }
+            Glibc.close(pipe[0])
+        }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        return String(decoding: output, as: UTF8.self)
     }
 }

@@ -17,7 +17,7 @@ struct TUIEndToEndTests {
         defer { cli.cleanUp() }
         let peer = Fixtures.peerID(42).text
         var tui = try open()
-        try tui.waitFor("No contacts yet")
+        try tui.waitFor("contact book is empty")
 
         // Add: a wrong ID is refused inline, the right one is asked for a name and saved.
         try tui.send("a")
@@ -84,7 +84,7 @@ struct TUIEndToEndTests {
         defer { cli.cleanUp() }
         let tui = try open()
         defer { tui.close() }
-        try tui.waitFor("No contacts yet")
+        try tui.waitFor("contact book is empty")
         try tui.send("C-c")
         try tui.waitFor("[exited 0]")
     }
@@ -93,7 +93,7 @@ struct TUIEndToEndTests {
         defer { cli.cleanUp() }
         let tui = try open()
         defer { tui.close() }
-        try tui.waitFor("No contacts yet")
+        try tui.waitFor("contact book is empty")
         try #require(try cli.run(["contacts", "add", Fixtures.peerID(7).text, "--name", "Grace Hopper"]).status == 0)
         let started = Date()
         try tui.waitFor("Grace Hopper", timeout: 3)
