@@ -42,12 +42,14 @@ extension ContactDatabase {
                     );
                     CREATE INDEX connectionEvent_by_contact ON connectionEvent(contactId, time);
 
-                    -- Folded text for substring search (trigrams); rowid = contact.id.
+                    -- Folded text for substring search (trigrams); rowid = the search key (SearchIndex).
                     CREATE VIRTUAL TABLE contactText USING fts5(
                         name, alias, note, interests, location, tokenize = 'trigram');
-                    -- Folded words and CJK bigrams for exact and prefix search; rowid = contact.id.
+                    -- Folded words and CJK bigrams for exact and prefix search; rowid = the search key.
+                    -- Marks count as letters, as in SearchWords, so a word is never split in two.
                     CREATE VIRTUAL TABLE contactWords USING fts5(
-                        tokens, tokenize = 'unicode61 remove_diacritics 0', prefix = '1 2 3', detail = none);
+                        tokens, tokenize = "unicode61 remove_diacritics 0 categories 'L* N* Co M*'",
+                        prefix = '1 2 3', detail = none);
                     -- Typo search: every indexed word and its one-deletion keys (SymSpell).
                     CREATE TABLE searchVocabulary (word TEXT PRIMARY KEY) WITHOUT ROWID;
                     CREATE TABLE searchFuzzyKey (

@@ -11,9 +11,10 @@ extension ContactDatabase {
 
     /// The best `limit` unblocked contacts for a query, ranked by `SearchRanker`.
     ///
-    /// The indexes are asked tier by tier (exact words, word prefixes, substrings, typos), each
-    /// query already ordered by the ranker's tie-breakers; the search stops at the first tier that
-    /// fills `limit`, so a common prefix never makes it rank the whole book.
+    /// The indexes are asked tier by tier (exact words, word prefixes, substrings, typos). Each
+    /// index walks its matches best-ranked first (see `SearchIndex`) and stops after what is
+    /// needed, and the search stops at the first tier that fills `limit`: a one-letter prefix in a
+    /// book of 100,000 reads about `limit` rows, not every match.
     public func search(_ query: SearchQuery, limit: Int = defaultSearchLimit) throws(ContactStoreError)
         -> [RankedContact]
     {
@@ -29,9 +30,9 @@ extension ContactDatabase {
                     guard conditions != previousConditions else { continue }
                     previousConditions = conditions
                     guard !conditions.contains(where: \.isImpossible) else { continue }
-                    for (id, candidate) in try fetchCandidates(conditions, limit: limit + seen.count, db: db)
-                    where seen.insert(id).inserted {
-                        candidates.append(candidate)
+                    for key in try matchingKeys(conditions, limit: limit + seen.count, db: db)
+                    where seen.insert(key).inserted {
+                        if let candidate = try candidate(key: key, db: db) { candidates.append(candidate) }
                     }
                     ranked = SearchRanker.rank(candidates, for: query, limit: limit)
                     if ranked.count >= limit, let last = ranked.last, last.tier <= tier { break }
@@ -41,28 +42,54 @@ extension ContactDatabase {
         }
     }
 
-    private func fetchCandidates(_ conditions: [TermCondition], limit: Int, db: Database) throws
-        -> [(Int64, (contact: Contact, document: SearchDocument))]
-    {
-        var arguments = StatementArguments()
-        var clauses = ["c.blockedAt IS NULL"]
+    /// The search keys of rows matching every condition, best-ranked first, at most `limit`.
+    private func matchingKeys(_ conditions: [TermCondition], limit: Int, db: Database) throws -> [Int64] {
+        // Conditions on one table are ANDed inside one FTS5 expression, which FTS5 evaluates while
+        // walking rowids in order; only conditions spanning both tables need a join.
+        var words = [String]()
+        var trigrams = [String]()
+        var subqueries = [(sql: String, arguments: [String])]()
         for condition in conditions {
-            let (sql, values) = condition.sql
-            clauses.append("c.id IN (\(sql))")
-            arguments += StatementArguments(values)
+            switch (condition.words, condition.trigram) {
+            case (let expression?, nil): words.append("(\(expression))")
+            case (nil, let expression?): trigrams.append("(\(expression))")
+            default: subqueries.append(condition.sql)
+            }
         }
-        arguments += [limit]
-        let sql = """
-            SELECT \(ContactRow.columns(qualifiedBy: "c")), t.name, t.alias, t.note, t.interests, t.location
-            FROM contact c JOIN contactText t ON t.rowid = c.id
-            WHERE \(clauses.joined(separator: " AND "))
-            ORDER BY c.favoritedAt IS NULL, c.lastInteraction IS NULL, c.lastInteraction DESC, c.id
-            LIMIT ?
-            """
-        return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
-            let document = SearchDocument(name: row[14], alias: row[15], note: row[16], interests: row[17], location: row[18])
-            return (row[0], (try ContactRow.contact(from: row), document))
+        if !words.isEmpty {
+            subqueries.insert(("SELECT rowid FROM contactWords WHERE contactWords MATCH ?", [words.joined(separator: " AND ")]), at: 0)
         }
+        if !trigrams.isEmpty {
+            subqueries.insert(("SELECT rowid FROM contactText WHERE contactText MATCH ?", [trigrams.joined(separator: " AND ")]), at: 0)
+        }
+        guard let first = subqueries.first else { return [] }
+        var sql = "SELECT rowid FROM (\(first.sql)) "
+        var arguments = first.arguments
+        for (index, other) in subqueries.dropFirst().enumerated() {
+            sql += index == 0 ? "WHERE " : "AND "
+            sql += "rowid IN (\(other.sql)) "
+            arguments += other.arguments
+        }
+        sql += "ORDER BY rowid DESC LIMIT \(limit)"
+        do {
+            return try Int64.fetchAll(db, sql: sql, arguments: StatementArguments(arguments))
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_ERROR {
+            // An expression FTS5 cannot parse (hostile punctuation) matches nothing at this tier.
+            return []
+        }
+    }
+
+    /// The contact and its folded text for a search key; nil if it vanished meanwhile.
+    private func candidate(key: Int64, db: Database) throws -> (contact: Contact, document: SearchDocument)? {
+        let contactStatement = try db.cachedStatement(sql: "SELECT \(ContactRow.columns) FROM contact WHERE id = ?")
+        guard let row = try Row.fetchOne(contactStatement, arguments: [SearchIndex.contactID(fromKey: key)]) else {
+            return nil
+        }
+        let textStatement = try db.cachedStatement(
+            sql: "SELECT name, alias, note, interests, location FROM contactText WHERE rowid = ?")
+        guard let text = try Row.fetchOne(textStatement, arguments: [key]) else { return nil }
+        let document = SearchDocument(name: text[0], alias: text[1], note: text[2], interests: text[3], location: text[4])
+        return (try ContactRow.contact(from: row), document)
     }
 }
 

@@ -15,7 +15,7 @@ extension ContactDatabase {
                 }
                 var knownWords = Set<String>()
                 let id = try ContactRow.insert(contact, in: db)
-                try SearchIndex.index(contact, id: id, isNew: true, in: db, knownWords: &knownWords)
+                try SearchIndex.update(id: id, from: nil, to: contact, in: db, knownWords: &knownWords)
                 return contact
             }
         }
@@ -34,10 +34,8 @@ extension ContactDatabase {
                 contact.peerID = peerID
                 guard contact != stored else { return stored }
                 try ContactRow.update(contact, id: id, in: db)
-                if SearchDocument(contact: contact) != SearchDocument(contact: stored) {
-                    var knownWords = Set<String>()
-                    try SearchIndex.index(contact, id: id, isNew: false, in: db, knownWords: &knownWords)
-                }
+                var knownWords = Set<String>()
+                try SearchIndex.update(id: id, from: stored, to: contact, in: db, knownWords: &knownWords)
                 return contact
             }
         }
@@ -66,10 +64,11 @@ extension ContactDatabase {
     public func remove(_ peerID: PeerID) throws(ContactStoreError) {
         try perform { writer in
             try writer.write { db in
-                guard let (id, _) = try ContactRow.find(peerID, in: db) else {
+                guard let (id, stored) = try ContactRow.find(peerID, in: db) else {
                     throw ContactStoreError.contactNotFound(peerID)
                 }
-                try SearchIndex.remove(id: id, in: db)
+                var knownWords = Set<String>()
+                try SearchIndex.update(id: id, from: stored, to: nil, in: db, knownWords: &knownWords)
                 try db.execute(sql: "DELETE FROM contact WHERE id = ?", arguments: [id])
             }
         }
@@ -114,7 +113,7 @@ extension ContactDatabase {
     ) throws -> ImportAction {
         guard let (id, stored) = try ContactRow.find(contact.peerID, in: db) else {
             let id = try ContactRow.insert(contact, in: db)
-            try SearchIndex.index(contact, id: id, isNew: true, in: db, knownWords: &knownWords)
+            try SearchIndex.update(id: id, from: nil, to: contact, in: db, knownWords: &knownWords)
             for event in history { try insertConnection(event, contactID: id, in: db) }
             return .imported
         }
@@ -122,9 +121,7 @@ extension ContactDatabase {
         var changed = merged != stored
         if changed {
             try ContactRow.update(merged, id: id, in: db)
-            if SearchDocument(contact: merged) != SearchDocument(contact: stored) {
-                try SearchIndex.index(merged, id: id, isNew: false, in: db, knownWords: &knownWords)
-            }
+            try SearchIndex.update(id: id, from: stored, to: merged, in: db, knownWords: &knownWords)
         }
         if !history.isEmpty {
             let existing = Set(try connectionHistory(contactID: id, in: db))

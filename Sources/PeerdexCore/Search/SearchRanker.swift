@@ -72,13 +72,14 @@ public enum SearchRanker {
         limit: Int
     ) -> [RankedContact] {
         var seen = Set<PeerID>()
-        let ranked = candidates.compactMap { candidate -> RankedContact? in
+        let ranked = candidates.compactMap { candidate -> (RankedContact, String)? in
             guard seen.insert(candidate.contact.peerID).inserted,
                 let tier = tier(of: query, in: candidate.document)
             else { return nil }
-            return RankedContact(contact: candidate.contact, tier: tier)
+            // Fold each name once here, not in every comparison of the sort.
+            return (RankedContact(contact: candidate.contact, tier: tier), TextFolder.fold(candidate.contact.displayName))
         }
-        return Array(ranked.sorted(by: precedes).prefix(max(0, limit)))
+        return Array(ranked.sorted { precedes($0.0, $1.0, names: ($0.1, $1.1)) }.prefix(max(0, limit)).map(\.0))
     }
 
     /// Searches contacts directly, without an index: the reference the indexed search must equal.
@@ -88,15 +89,18 @@ public enum SearchRanker {
 
     /// The result order: tier, favorite, most recent interaction, name, peer ID.
     public static func precedes(_ lhs: RankedContact, _ rhs: RankedContact) -> Bool {
+        precedes(lhs, rhs, names: (TextFolder.fold(lhs.contact.displayName), TextFolder.fold(rhs.contact.displayName)))
+    }
+
+    /// The result order, with both display names already folded.
+    static func precedes(_ lhs: RankedContact, _ rhs: RankedContact, names: (String, String)) -> Bool {
         if lhs.tier != rhs.tier { return lhs.tier < rhs.tier }
         let (left, right) = (lhs.contact, rhs.contact)
         if left.isFavorite != right.isFavorite { return left.isFavorite }
         let leftTime = left.lastInteraction ?? .distantPast
         let rightTime = right.lastInteraction ?? .distantPast
         if leftTime != rightTime { return leftTime > rightTime }
-        let leftName = TextFolder.fold(left.displayName)
-        let rightName = TextFolder.fold(right.displayName)
-        if leftName != rightName { return leftName < rightName }
+        if names.0 != names.1 { return names.0 < names.1 }
         return left.peerID < right.peerID
     }
 
