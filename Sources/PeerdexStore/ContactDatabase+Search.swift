@@ -6,6 +6,8 @@ import PeerdexCore
 extension ContactDatabase {
     /// How many results a search returns unless told otherwise.
     public static let defaultSearchLimit = 50
+    /// At most this many rows per side when a query must intersect the two indexes.
+    static let maximumIntersectionRows = 20_000
     /// At most this many typo candidates are looked up per term.
     static let maximumFuzzyWords = 64
 
@@ -21,10 +23,10 @@ extension ContactDatabase {
         guard !query.isEmpty, limit > 0 else { return [] }
         return try perform { writer in
             try writer.read { db in
-                var candidates = [(contact: Contact, document: SearchDocument)]()
+                var matches = [(contact: Contact, tier: MatchTier, document: SearchDocument)]()
                 var seen = Set<Int64>()
                 var previousConditions: [TermCondition]?
-                var ranked = [RankedContact]()
+                var matchesSoFar = 0
                 for tier in MatchTier.allCases {
                     let conditions = try query.terms.map { try TermCondition(term: $0, tier: tier, db: db) }
                     guard conditions != previousConditions else { continue }
@@ -32,12 +34,16 @@ extension ContactDatabase {
                     guard !conditions.contains(where: \.isImpossible) else { continue }
                     for key in try matchingKeys(conditions, limit: limit + seen.count, db: db)
                     where seen.insert(key).inserted {
-                        if let candidate = try candidate(key: key, db: db) { candidates.append(candidate) }
+                        // An index may over-approximate (a tier's query is a superset): the ranker decides.
+                        guard let candidate = try candidate(key: key, db: db),
+                            let found = SearchRanker.tier(of: query, in: candidate.document)
+                        else { continue }
+                        matches.append((candidate.contact, found, candidate.document))
+                        if found <= tier { matchesSoFar += 1 }
                     }
-                    ranked = SearchRanker.rank(candidates, for: query, limit: limit)
-                    if ranked.count >= limit, let last = ranked.last, last.tier <= tier { break }
+                    if matchesSoFar >= limit { break }
                 }
-                return ranked
+                return SearchRanker.rank(matches, limit: limit)
             }
         }
     }
@@ -62,17 +68,21 @@ extension ContactDatabase {
         if !trigrams.isEmpty {
             subqueries.insert(("SELECT rowid FROM contactText WHERE contactText MATCH ?", [trigrams.joined(separator: " AND ")]), at: 0)
         }
-        guard let first = subqueries.first else { return [] }
-        var sql = "SELECT rowid FROM (\(first.sql)) "
-        var arguments = first.arguments
-        for (index, other) in subqueries.dropFirst().enumerated() {
-            sql += index == 0 ? "WHERE " : "AND "
-            sql += "rowid IN (\(other.sql)) "
-            arguments += other.arguments
-        }
-        sql += "ORDER BY rowid DESC LIMIT \(limit)"
         do {
-            return try Int64.fetchAll(db, sql: sql, arguments: StatementArguments(arguments))
+            if subqueries.count == 1, let only = subqueries.first {
+                return try Int64.fetchAll(
+                    db, sql: "\(only.sql) ORDER BY rowid DESC LIMIT \(limit)", arguments: StatementArguments(only.arguments))
+            }
+            // Across both tables SQLite would materialize every side in a temporary b-tree, slowly;
+            // intersecting bounded key sets here is faster and rare (typo tiers of several terms).
+            var keys: Set<Int64>?
+            for subquery in subqueries {
+                let found = try Int64.fetchSet(
+                    db, sql: "\(subquery.sql) LIMIT \(Self.maximumIntersectionRows)",
+                    arguments: StatementArguments(subquery.arguments))
+                keys = keys.map { $0.intersection(found) } ?? found
+            }
+            return Array((keys ?? []).sorted(by: >).prefix(limit))
         } catch let error as DatabaseError where error.resultCode == .SQLITE_ERROR {
             // An expression FTS5 cannot parse (hostile punctuation) matches nothing at this tier.
             return []
@@ -81,14 +91,14 @@ extension ContactDatabase {
 
     /// The contact and its folded text for a search key; nil if it vanished meanwhile.
     private func candidate(key: Int64, db: Database) throws -> (contact: Contact, document: SearchDocument)? {
-        let contactStatement = try db.cachedStatement(sql: "SELECT \(ContactRow.columns) FROM contact WHERE id = ?")
-        guard let row = try Row.fetchOne(contactStatement, arguments: [SearchIndex.contactID(fromKey: key)]) else {
-            return nil
-        }
-        let textStatement = try db.cachedStatement(
-            sql: "SELECT name, alias, note, interests, location FROM contactText WHERE rowid = ?")
-        guard let text = try Row.fetchOne(textStatement, arguments: [key]) else { return nil }
-        let document = SearchDocument(name: text[0], alias: text[1], note: text[2], interests: text[3], location: text[4])
+        let statement = try db.cachedStatement(
+            sql: """
+                SELECT \(ContactRow.columnsOfC), t.name, t.alias, t.note, t.interests, t.location
+                FROM contact c, contactText t WHERE c.id = ? AND t.rowid = ?
+                """)
+        let rows = try Row.fetchCursor(statement, arguments: [SearchIndex.contactID(fromKey: key), key])
+        guard let row = try rows.next() else { return nil }
+        let document = SearchDocument(name: row[14], alias: row[15], note: row[16], interests: row[17], location: row[18])
         return (try ContactRow.contact(from: row), document)
     }
 }

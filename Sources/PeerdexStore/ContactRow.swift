@@ -10,11 +10,9 @@ enum ContactRow {
         addedAt, lastSeen, lastInteraction
         """
 
-    /// The same columns qualified by a table alias, for joins.
-    static func columns(qualifiedBy alias: String) -> String {
-        columns.split(separator: ",").map { "\(alias).\($0.trimmingCharacters(in: .whitespaces))" }
-            .joined(separator: ", ")
-    }
+    /// The same columns qualified by the table alias `c`, for joins.
+    static let columnsOfC = columns.split(separator: ",")
+        .map { "c.\($0.trimmingCharacters(in: .whitespaces))" }.joined(separator: ", ")
 
     /// A stored time (milliseconds since 1970), or nil.
     static func date(_ milliseconds: Int64?) -> Date? { milliseconds.map(ISO8601.date(milliseconds:)) }
@@ -22,18 +20,16 @@ enum ContactRow {
     /// Decodes a row selected with `columns`, starting at column `offset`.
     static func contact(from row: Row, offset: Int = 0) throws -> Contact {
         let peerText: String = row[offset + 1]
-        let peerID: PeerID
-        do { peerID = try PeerID(parsing: peerText) } catch {
-            throw ContactStoreError.database("stored peer ID \(peerText) is invalid: \(error)")
+        guard let peerID = PeerID(storedText: peerText) else {
+            throw ContactStoreError.database("stored peer ID \(peerText) is damaged")
         }
         let interests: String = row[offset + 5]
         let privacyText: String = row[offset + 7]
-        return Contact(
+        var contact = Contact(
             peerID: peerID,
             name: row[offset + 2],
             alias: row[offset + 3],
             note: row[offset + 4],
-            interests: interests.isEmpty ? [] : interests.components(separatedBy: "\n"),
             location: row[offset + 6],
             privacy: PrivacyLevel(rawValue: privacyText) ?? .private,
             isFriend: row[offset + 8],
@@ -43,6 +39,9 @@ enum ContactRow {
             lastSeen: date(row[offset + 12]),
             lastInteraction: date(row[offset + 13])
         )
+        // Stored interests were normalized on the way in; assigning skips doing it again.
+        contact.interests = interests.isEmpty ? [] : interests.split(separator: "\n").map(String.init)
+        return contact
     }
 
     /// The stored columns other than `id`, in the order of `values(of:)`.

@@ -20,6 +20,13 @@ public struct PeerID: Hashable, Sendable, Comparable, CustomStringConvertible {
 
     /// Parses the text form, ignoring surrounding white space.
     public init(parsing text: some StringProtocol) throws(PeerIDError) {
+        // Fast path for the common case (stored and pasted IDs): exactly 56 alphabet bytes.
+        if text.utf8.count == Self.textLength, let bytes = Base32.decode(text), bytes.count == Self.keyLength + 3 {
+            let key = Array(bytes[0..<Self.keyLength])
+            guard CRC24.checksumBytes(key) == Array(bytes[Self.keyLength...]) else { throw .checksumMismatch }
+            self.publicKey = key
+            return
+        }
         let trimmed = text.trimmingWhitespace()
         guard !trimmed.isEmpty else { throw .empty }
         for (offset, character) in trimmed.enumerated() {
@@ -35,6 +42,15 @@ public struct PeerID: Hashable, Sendable, Comparable, CustomStringConvertible {
         let key = Array(bytes[0..<Self.keyLength])
         guard CRC24.checksumBytes(key) == Array(bytes[Self.keyLength...]) else { throw .checksumMismatch }
         self.publicKey = key
+    }
+
+    /// Decodes a text form this program wrote itself (the store), skipping the checksum.
+    ///
+    /// Nil when it is not 56 alphabet characters; callers treat that as damaged data.
+    public init?(storedText text: String) {
+        guard text.utf8.count == Self.textLength, let bytes = Base32.decode(text), bytes.count == Self.keyLength + 3
+        else { return nil }
+        self.publicKey = Array(bytes[0..<Self.keyLength])
     }
 
     /// The 56-character text form.

@@ -31,6 +31,13 @@ public struct SearchDocument: Hashable, Sendable {
         )
     }
 
+    /// The folded form of `contact.displayName`, taken from the fields already folded here.
+    public func displayName(of contact: Contact) -> String {
+        if !contact.alias.isEmpty { return alias }
+        if !contact.name.isEmpty { return name }
+        return contact.peerID.shortText
+    }
+
     /// Every field, in the order they are indexed.
     public var fields: [String] { [name, alias, note, interests, location] }
 

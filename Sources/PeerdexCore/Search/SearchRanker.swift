@@ -71,15 +71,24 @@ public enum SearchRanker {
         for query: SearchQuery,
         limit: Int
     ) -> [RankedContact] {
+        rank(
+            candidates.compactMap { candidate in
+                tier(of: query, in: candidate.document).map { (candidate.contact, $0, candidate.document) }
+            },
+            limit: limit)
+    }
+
+    /// Orders contacts whose tier is already known and keeps the best `limit`, each contact once.
+    public static func rank(
+        _ matches: [(contact: Contact, tier: MatchTier, document: SearchDocument)], limit: Int
+    ) -> [RankedContact] {
         var seen = Set<PeerID>()
-        let ranked = candidates.compactMap { candidate -> (RankedContact, String)? in
-            guard seen.insert(candidate.contact.peerID).inserted,
-                let tier = tier(of: query, in: candidate.document)
-            else { return nil }
-            // Fold each name once here, not in every comparison of the sort.
-            return (RankedContact(contact: candidate.contact, tier: tier), TextFolder.fold(candidate.contact.displayName))
+        let keyed = matches.compactMap { match -> (RankedContact, String)? in
+            guard seen.insert(match.contact.peerID).inserted else { return nil }
+            // The folded name comes from the document, so sorting folds nothing.
+            return (RankedContact(contact: match.contact, tier: match.tier), match.document.displayName(of: match.contact))
         }
-        return Array(ranked.sorted { precedes($0.0, $1.0, names: ($0.1, $1.1)) }.prefix(max(0, limit)).map(\.0))
+        return Array(keyed.sorted { precedes($0.0, $1.0, names: ($0.1, $1.1)) }.prefix(max(0, limit)).map(\.0))
     }
 
     /// Searches contacts directly, without an index: the reference the indexed search must equal.

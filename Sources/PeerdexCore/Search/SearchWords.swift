@@ -5,8 +5,40 @@
 /// two-character query such as `東京` finds `京` pairs anywhere inside `東京タワー`.
 public enum SearchWords {
     /// The words of already-folded text, in order, with repeats.
+    ///
+    /// Works on scalars, with an ASCII fast path: this runs for every search candidate.
     public static func words(in folded: String) -> [Substring] {
-        folded.split(whereSeparator: { !isWordCharacter($0) })
+        var words = [Substring]()
+        var start: String.Index?
+        let scalars = folded.unicodeScalars
+        var index = scalars.startIndex
+        while index != scalars.endIndex {
+            let isWord = isWordScalar(scalars[index])
+            if isWord, start == nil {
+                start = index
+            } else if !isWord, let wordStart = start {
+                words.append(folded[wordStart..<index])
+                start = nil
+            }
+            scalars.formIndex(after: &index)
+        }
+        if let wordStart = start { words.append(folded[wordStart...]) }
+        return words
+    }
+
+    /// Whether a scalar belongs to a word (letter, number or mark).
+    static func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
+        let value = scalar.value
+        if value < 0x80 {
+            return (value >= 0x30 && value <= 0x39) || (value >= 0x61 && value <= 0x7A) || (value >= 0x41 && value <= 0x5A)
+        }
+        switch scalar.properties.generalCategory {
+        case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
+            .decimalNumber, .letterNumber, .otherNumber, .nonspacingMark, .spacingMark, .enclosingMark:
+            return true
+        default:
+            return false
+        }
     }
 
     /// The tokens to index for word and prefix matching: words plus CJK bigrams.
@@ -27,13 +59,7 @@ public enum SearchWords {
     /// Whether a character belongs to a word (letter, number or mark).
     public static func isWordCharacter(_ character: Character) -> Bool {
         guard let scalar = character.unicodeScalars.first else { return false }
-        switch scalar.properties.generalCategory {
-        case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
-            .decimalNumber, .letterNumber, .otherNumber, .nonspacingMark, .spacingMark, .enclosingMark:
-            return true
-        default:
-            return false
-        }
+        return isWordScalar(scalar)
     }
 
     /// Whether a character is from a script written without spaces between words.
