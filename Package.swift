@@ -21,7 +21,10 @@ let package = Package(
         .target(name: "PeerdexCore"),
         .target(
             name: "PeerdexStore",
-            dependencies: ["PeerdexCore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "PeerdexCore", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]
         ),
         .systemLibrary(name: "CNCurses", path: "Sources/CNCurses"),
         .target(name: "PeerdexTUI", dependencies: ["PeerdexCore"]),

@@ -81,7 +81,7 @@ extension ContactDatabase {
                 guard let (id, contact) = try ContactRow.find(peerID, in: db) else {
                     throw ContactStoreError.contactNotFound(peerID)
                 }
-                try insertConnection(event, contactID: id, in: db)
+                try Self.insertConnection(event, contactID: id, in: db)
                 if event.outcome == .connected, (contact.lastSeen ?? .distantPast) < event.time {
                     try db.execute(
                         sql: "UPDATE contact SET lastSeen = ? WHERE id = ?",
@@ -91,49 +91,7 @@ extension ContactDatabase {
         }
     }
 
-    /// Merges contacts (and their connection history) into the book in one transaction.
-    ///
-    /// Returns what happened to each, in order. Existing contacts are merged with
-    /// `Contact.merging(_:)`; history events already present are not added twice.
-    public func importContacts(_ items: [(contact: Contact, history: [ConnectionEvent])]) throws(ContactStoreError)
-        -> [ImportAction]
-    {
-        try perform { writer in
-            try writer.write { db in
-                var knownWords = Set<String>()
-                return try items.map { item in
-                    try importOne(item.contact, history: item.history, in: db, knownWords: &knownWords)
-                }
-            }
-        }
-    }
-
-    private func importOne(
-        _ contact: Contact, history: [ConnectionEvent], in db: Database, knownWords: inout Set<String>
-    ) throws -> ImportAction {
-        guard let (id, stored) = try ContactRow.find(contact.peerID, in: db) else {
-            let id = try ContactRow.insert(contact, in: db)
-            try SearchIndex.update(id: id, from: nil, to: contact, in: db, knownWords: &knownWords)
-            for event in history { try insertConnection(event, contactID: id, in: db) }
-            return .imported
-        }
-        let merged = stored.merging(contact)
-        var changed = merged != stored
-        if changed {
-            try ContactRow.update(merged, id: id, in: db)
-            try SearchIndex.update(id: id, from: stored, to: merged, in: db, knownWords: &knownWords)
-        }
-        if !history.isEmpty {
-            let existing = Set(try connectionHistory(contactID: id, in: db))
-            for event in history where !existing.contains(event) {
-                try insertConnection(event, contactID: id, in: db)
-                changed = true
-            }
-        }
-        return changed ? .updated : .unchanged
-    }
-
-    private func insertConnection(_ event: ConnectionEvent, contactID: Int64, in db: Database) throws {
+    static func insertConnection(_ event: ConnectionEvent, contactID: Int64, in db: Database) throws {
         try db.cachedStatement(
             sql: "INSERT INTO connectionEvent (contactId, time, address, outcome) VALUES (?, ?, ?, ?)"
         ).execute(arguments: [contactID, ISO8601.milliseconds(event.time), event.address, event.outcome.rawValue])

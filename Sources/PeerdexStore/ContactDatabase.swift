@@ -11,6 +11,11 @@ public struct ContactDatabase: Sendable {
     /// How long a write waits for another process's write to finish.
     public static let busyTimeout: TimeInterval = 5
 
+    /// SQLite's page cache per connection, in KiB.
+    static let cacheKiB = 32 << 10
+    /// The writer's page cache during an import, in KiB.
+    static let importCacheKiB = 256 << 10
+
     let writer: any DatabaseWriter
     /// The file path, or ":memory:" for tests; used in error messages.
     public let path: String
@@ -24,7 +29,7 @@ public struct ContactDatabase: Sendable {
             // Searches touch pages all over the indexes: map the file rather than copy each page
             // through read(2), and keep more of it cached than SQLite's 2 MB default.
             try db.execute(sql: "PRAGMA mmap_size = \(256 << 20)")
-            try db.execute(sql: "PRAGMA cache_size = -\(32 << 10)")
+            try db.execute(sql: "PRAGMA cache_size = -\(cacheKiB)")
         }
         do {
             let pool = try DatabasePool(path: path, configuration: configuration)

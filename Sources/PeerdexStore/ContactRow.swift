@@ -52,6 +52,11 @@ enum ContactRow {
 
     /// The values of `writtenColumns` for a contact.
     static func values(of contact: Contact) -> [DatabaseValue] {
+        values(of: contact, document: SearchDocument(contact: contact))
+    }
+
+    /// The values of `writtenColumns`, with the sort key taken from an already-folded document.
+    static func values(of contact: Contact, document: SearchDocument) -> [DatabaseValue] {
         [
             contact.peerID.text.databaseValue,
             contact.name.databaseValue,
@@ -66,7 +71,7 @@ enum ContactRow {
             ISO8601.milliseconds(contact.addedAt).databaseValue,
             contact.lastSeen.map(ISO8601.milliseconds).databaseValue,
             contact.lastInteraction.map(ISO8601.milliseconds).databaseValue,
-            TextFolder.fold(contact.displayName).databaseValue,
+            document.displayName(of: contact).databaseValue,
         ]
     }
 

@@ -49,17 +49,22 @@ enum SearchIndex {
         }
     }
 
-    /// Adds a document under a key; its typo vocabulary is added once per new word.
-    ///
-    /// `knownWords` remembers vocabulary already stored, so a bulk import does not ask SQLite
-    /// again for every repeated word.
+    /// Adds a document under a key, with its typo vocabulary.
     static func insert(_ document: SearchDocument, key: Int64, in db: Database, knownWords: inout Set<String>) throws {
         try db.cachedStatement(
             sql: "INSERT INTO contactText (rowid, name, alias, note, interests, location) VALUES (?, ?, ?, ?, ?, ?)"
         ).execute(arguments: [key, document.name, document.alias, document.note, document.interests, document.location])
         try db.cachedStatement(sql: "INSERT INTO contactWords (rowid, tokens) VALUES (?, ?)")
             .execute(arguments: [key, document.indexTokens])
-        for word in document.fuzzyVocabulary where knownWords.insert(word).inserted {
+        try insertVocabulary(document.fuzzyVocabulary, in: db, knownWords: &knownWords)
+    }
+
+    /// Adds the words of a document that typo search may find, each new word with its deletion keys.
+    ///
+    /// `knownWords` remembers vocabulary already stored, so a bulk import does not ask SQLite
+    /// again for every repeated word.
+    static func insertVocabulary(_ vocabulary: Set<String>, in db: Database, knownWords: inout Set<String>) throws {
+        for word in vocabulary where knownWords.insert(word).inserted {
             try db.cachedStatement(sql: "INSERT OR IGNORE INTO searchVocabulary (word) VALUES (?)")
                 .execute(arguments: [word])
             guard db.changesCount > 0 else { continue }

@@ -56,6 +56,29 @@ import Testing
         #expect(results.map(\.contact.name) == ["Joanna Anna", "Anna Karenina", "Hanna Łukasiewicz"])
     }
 
+    @Test func aLargeImportSearchesLikeTheReference() throws {
+        // Enough rows for the bulk path (indexes rebuilt, search keys written in order).
+        let firstNames = ["Anna", "Zoë", "Jürgen", "Øystein", "Maria", "Łukasz", "Jonathan", "东京", "Ирина"]
+        let lastNames = ["Müller", "Berg", "Kowalski", "Annand", "Swift", "タワー", "Шевченко"]
+        let many = (1_000..<3_000).map { index in
+            Fixtures.contact(
+                index, name: "\(firstNames[index % firstNames.count]) \(lastNames[index % lastNames.count])",
+                favorite: index % 17 == 0, blocked: index % 23 == 0,
+                lastInteraction: index % 3 == 0 ? Fixtures.now.addingTimeInterval(Double(index)) : nil)
+        }
+        _ = try database.importContacts(many.map { ($0, []) })
+        let everyone = contacts + many
+        for query in ["anna", "an", "muller", "jonathn", "東京", "タワ", "berg anna", "ирина", "z"] {
+            let expected = SearchRanker.search(everyone, for: SearchQuery(query), limit: 20)
+            let found = try database.search(SearchQuery(query), limit: 20)
+            // Ties in every key but the name may be cut differently at the limit; compare ranks.
+            #expect(found.map(\.tier) == expected.map(\.tier), "query \(query)")
+            #expect(found.map(\.contact.isFavorite) == expected.map(\.contact.isFavorite), "query \(query)")
+            #expect(found.allSatisfy { !$0.contact.isBlocked })
+        }
+        #expect(try database.count(in: .all) == 11 + many.filter { !$0.isBlocked }.count)
+    }
+
     @Test func hostileQueriesAreHarmless() throws {
         for query in ["\"", "\"\"*", "AND OR NOT", "*", "a\"b", "(((", "NEAR(a b)", "---", "'; DROP TABLE contact; --"] {
             _ = try search(query)

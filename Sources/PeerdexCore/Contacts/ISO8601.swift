@@ -28,6 +28,7 @@ public enum ISO8601 {
     /// Reads extended (`2026-11-26T03:10:48.123Z`) or basic (`20261126T031048Z`) ISO 8601 with a
     /// `Z` or `±hh[:mm]` offset; fractions beyond milliseconds are cut. Nil when malformed.
     public static func date(_ text: some StringProtocol) -> Date? {
+        if let date = canonicalDate(text) { return date }
         let text = text.trimmingWhitespace()
         guard let separator = text.firstIndex(where: { $0 == "T" || $0 == "t" }) else { return nil }
         let datePart = text[..<separator].filter { $0 != "-" }
@@ -64,6 +65,44 @@ public enum ISO8601 {
         let days = days(fromCivil: year, month, day)
         let ms = days * msPerDay + ((hour * 60 + minute) * 60 + second) * 1000 + fraction - offsetMs
         return date(milliseconds: ms)
+    }
+
+    /// The fast path for exactly what `string(_:)` writes, `YYYY-MM-DDTHH:MM:SS.sssZ`: a bulk
+    /// import reads hundreds of thousands of these.
+    private static func canonicalDate(_ text: some StringProtocol) -> Date? {
+        var utf8 = text.utf8.makeIterator()
+        var bytes = (UInt8(0), UInt8(0), UInt8(0), UInt8(0), UInt8(0), UInt8(0), UInt8(0), UInt8(0), UInt8(0),
+            UInt8(0), UInt8(0), UInt8(0), UInt8(0), UInt8(0), UInt8(0), UInt8(0), UInt8(0), UInt8(0), UInt8(0),
+            UInt8(0), UInt8(0), UInt8(0), UInt8(0), UInt8(0))
+        let count = withUnsafeMutableBytes(of: &bytes) { buffer -> Int in
+            var count = 0
+            while let byte = utf8.next() {
+                guard count < 24 else { return 25 }
+                buffer[count] = byte
+                count += 1
+            }
+            return count
+        }
+        guard count == 24 else { return nil }
+        return withUnsafeBytes(of: &bytes) { b -> Date? in
+            guard b[4] == 0x2D, b[7] == 0x2D, b[10] == 0x54, b[13] == 0x3A, b[16] == 0x3A, b[19] == 0x2E, b[23] == 0x5A
+            else { return nil }
+            func number(_ start: Int, _ length: Int) -> Int64? {
+                var value: Int64 = 0
+                for index in start..<start + length {
+                    let digit = b[index] &- 0x30
+                    guard digit < 10 else { return nil }
+                    value = value * 10 + Int64(digit)
+                }
+                return value
+            }
+            guard let year = number(0, 4), let month = number(5, 2), let day = number(8, 2), let hour = number(11, 2),
+                let minute = number(14, 2), let second = number(17, 2), let fraction = number(20, 3),
+                (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
+            else { return nil }
+            let ms = days(fromCivil: year, month, day) * msPerDay + ((hour * 60 + minute) * 60 + second) * 1000 + fraction
+            return date(milliseconds: ms)
+        }
     }
 
     // MARK: - Calendar arithmetic
