@@ -5,7 +5,7 @@ import PeerdexTUI
 /// The user's `config.toml`: where it lives and what it may say.
 ///
 /// ```toml
-/// theme = "forest"        # standard, forest or monochrome
+/// theme = "forest"        # default, forest or monochrome
 /// color = true            # false: monochrome, as with NO_COLOR
 /// [keys]
 /// favorite = "s"          # action = key, or a list: down = ["j", "down"]

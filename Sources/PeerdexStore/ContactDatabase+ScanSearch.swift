@@ -8,15 +8,16 @@ extension ContactDatabase {
     ///
     /// Looks for `text` as typed (SQLite's LIKE folds ASCII case only, no diacritics) inside the
     /// name, alias, note and interests of unblocked contacts, and returns the first `limit` hits in
-    /// table order. `%`, `_` and `\` in `text` match themselves (`ESCAPE '\'`). This is what an app
+    /// table order, or every hit when `limit` is nil (what ranking them would need). `%`, `_` and `\`
+    /// in `text` match themselves (`ESCAPE '\'`). This is what an app
     /// without a search index would do; `make bench` compares `search(_:limit:)` against it, and
     /// nothing else should call it.
     ///
     /// `NOT INDEXED` keeps the baseline honest: left alone, SQLite walks the partial index
     /// `contact_visible_by_sortKey` for `blockedAt IS NULL` and fetches every row through it,
     /// which is ~4× slower than reading the table in order and would flatter the indexed search.
-    public func scanSearch(_ text: String, limit: Int = defaultSearchLimit) throws(ContactStoreError) -> [Contact] {
-        guard !text.isEmpty, limit > 0 else { return [] }
+    public func scanSearch(_ text: String, limit: Int? = defaultSearchLimit) throws(ContactStoreError) -> [Contact] {
+        guard !text.isEmpty, (limit ?? 1) > 0 else { return [] }
         let pattern = "%" + Self.likeEscaped(text) + "%"
         let sql = """
             SELECT \(ContactRow.columns) FROM contact NOT INDEXED
@@ -25,9 +26,10 @@ extension ContactDatabase {
                    OR note LIKE ?1 ESCAPE '\\' OR interests LIKE ?1 ESCAPE '\\')
             LIMIT ?2
             """
+        let rowLimit = limit ?? -1  // SQLite reads a negative LIMIT as none
         return try perform { writer in
             try writer.read { db in
-                try Row.fetchAll(db, sql: sql, arguments: [pattern, limit]).map { try ContactRow.contact(from: $0) }
+                try Row.fetchAll(db, sql: sql, arguments: [pattern, rowLimit]).map { try ContactRow.contact(from: $0) }
             }
         }
     }

@@ -53,7 +53,7 @@ public struct AppModel: Hashable, Sendable {
         now: Date,
         utcOffset: Int = 0,
         windowLimit: Int = 200,
-        searchLimit: Int = 500
+        searchLimit: Int = 200
     ) {
         self.ownInvite = ownInvite
         self.keymap = keymap

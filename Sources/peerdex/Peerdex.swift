@@ -11,6 +11,7 @@ struct Peerdex: ParsableCommand {
             (~/.local/share/peerdex). Errors go to stderr with a non-zero exit status; --json \
             prints one JSON document on stdout.
             """,
+        version: "0.1.0",
         subcommands: [Tui.self, Id.self, Contacts.self],
         defaultSubcommand: Tui.self
     )

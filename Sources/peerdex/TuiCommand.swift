@@ -12,8 +12,18 @@ extension Peerdex {
 
         func run() throws {
             let settings = try ConfigFile.tuiSettings()
-            let book = try ContactBook.open(DataDirectory(explicit: global.dataDirectory))
-            try TUIRunner(book: book, settings: settings).run()
+            let dataDirectory = DataDirectory(explicit: global.dataDirectory)
+            let book = try ContactBook.open(dataDirectory)
+            let log = EventLog(dataDirectory: dataDirectory)
+            log.record("info", "tui started")
+            do {
+                try TUIRunner(book: book, settings: settings).run()
+                log.record("info", "tui quit")
+            } catch {
+                // The runner restored the terminal on its way out; the error is printed after it.
+                log.record("error", "tui stopped: \(error)")
+                throw error
+            }
         }
     }
 }

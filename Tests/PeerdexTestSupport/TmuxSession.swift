@@ -27,7 +27,7 @@ public final class TmuxSession: @unchecked Sendable {
         // The server this starts would inherit a pipe and hold it open forever: no output capture.
         try tmux(capturing: false, [
             "-u", "-f", "/dev/null", "new-session", "-d", "-s", "main", "-x", "\(width)", "-y", "\(height)",
-            "env LANG=C.UTF-8 TERM=xterm-256color \(quoted); echo; echo \"[exited $?]\"; sleep 30",
+            "env LANG=C.UTF-8 TERM=xterm-256color \(quoted); status=$?; echo; echo \"[exited $status]\"; sleep 30",
         ])
     }
 

@@ -87,6 +87,20 @@ struct TUIEndToEndTests {
         try tui.waitFor("contact book is empty")
         try tui.send("C-c")
         try tui.waitFor("[exited 0]")
+        let log = try String(contentsOfFile: cli.dataDirectory + "/peerdex.log", encoding: .utf8)
+        #expect(log.contains("info tui started") && log.contains("info tui quit"))
+
+        let second = try open()
+        defer { second.close() }
+        try second.waitFor("contact book is empty")
+        let pkill = Process()
+        pkill.executableURL = URL(fileURLWithPath: "/usr/bin/pkill")
+        pkill.arguments = ["-TERM", "-f", "^\(CommandRunner.executable.path) --data-dir \(cli.dataDirectory)$"]
+        try pkill.run()
+        pkill.waitUntilExit()
+        // The handler restores the screen, then dies of the same signal: 128 + 15.
+        let screen = try second.waitFor("[exited 143]")
+        #expect(!screen.contains("contact book is empty"), "the full-screen frame should be gone")
     }
 
     @Test func changesFromAnotherProcessAppearWithinASecond() throws {
