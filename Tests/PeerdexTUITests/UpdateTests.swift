@@ -79,13 +79,13 @@ import Testing
     @Test func searchIsIncrementalAndDropsStaleResults() {
         var model = Fixtures.model()
         #expect(model.update(.key(.char("/"))) == [])
-        #expect(model.update(.key(.char("a"))) == [.search(query: "a", limit: 500)])
-        #expect(model.update(.key(.char("l"))) == [.search(query: "al", limit: 500)])
+        #expect(model.update(.key(.char("a"))) == [.search(query: "a", limit: model.searchLimit)])
+        #expect(model.update(.key(.char("l"))) == [.search(query: "al", limit: model.searchLimit)])
         _ = model.update(.searchResults(query: "a", contacts: Fixtures.book))  // stale: dropped
         #expect(model.lists[.search]?.total == 0)
         _ = model.update(.searchResults(query: "al", contacts: [alice]))
         #expect(model.lists[.search]?.total == 1)
-        #expect(model.update(.key(.backspace)) == [.search(query: "a", limit: 500)])
+        #expect(model.update(.key(.backspace)) == [.search(query: "a", limit: model.searchLimit)])
         #expect(model.update(.key(.backspace)) == [])  // empty query: nothing to ask
         #expect(model.lists[.search]?.total == 0)
     }
