@@ -1,8 +1,9 @@
 import struct Foundation.Date
+import PeerdexCore
 
 /// Dates as people read them, computed without a clock, calendar or time-zone database.
 ///
-/// The app passes `now` and the UTC offset; the proleptic Gregorian arithmetic below is exact
+/// The app passes `now` and the UTC offset; the proleptic Gregorian arithmetic (`ISO8601.civil`) is exact
 /// for any date and keeps the pure module free of locale and environment reads.
 public enum TimeText {
     /// `2026-11-23 14:05`, in the given offset from UTC.
@@ -29,17 +30,10 @@ public enum TimeText {
         }
     }
 
-    /// Year, month, day of a count of days since 1970-01-01 (Howard Hinnant's `civil_from_days`).
+    /// Year, month, day of a count of days since 1970-01-01.
     static func civil(fromDays days: Int) -> (year: Int, month: Int, day: Int) {
-        let z = days + 719_468
-        let era = z.floorDiv(146_097)
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+        let (year, month, day) = ISO8601.civil(fromDays: Int64(days))
+        return (Int(year), Int(month), Int(day))
     }
 
     /// A number as two digits.
