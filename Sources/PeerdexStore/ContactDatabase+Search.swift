@@ -6,8 +6,9 @@ import PeerdexCore
 extension ContactDatabase {
     /// How many results a search returns unless told otherwise.
     public static let defaultSearchLimit = 50
-    /// At most this many rows per side when a query must intersect the two indexes.
-    static let maximumIntersectionRows = 20_000
+    /// At most this many rows per side, best-ranked first, when a query must intersect the two
+    /// indexes: enough for any real answer, small enough to keep a typo query of several words fast.
+    static let maximumIntersectionRows = 5_000
     /// At most this many typo candidates are looked up per term.
     static let maximumFuzzyWords = 64
 
@@ -78,7 +79,7 @@ extension ContactDatabase {
             var keys: Set<Int64>?
             for subquery in subqueries {
                 let found = try Int64.fetchSet(
-                    db, sql: "\(subquery.sql) LIMIT \(Self.maximumIntersectionRows)",
+                    db, sql: "\(subquery.sql) ORDER BY rowid DESC LIMIT \(Self.maximumIntersectionRows)",
                     arguments: StatementArguments(subquery.arguments))
                 keys = keys.map { $0.intersection(found) } ?? found
             }

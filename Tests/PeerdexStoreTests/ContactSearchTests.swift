@@ -35,7 +35,8 @@ import Testing
         ("東京", ["東京タワー"]), ("タワ", ["東京タワー"]), ("jonathn", ["Jonathan Swift"]), ("oystein", ["Øystein Ødegård"]),
         ("lukasiewicz", ["Hanna Łukasiewicz"]), ("αθηνα", ["Αθηνά Παππά"]), ("ирина", ["Ирина Шевченко"]),
         ("محمد", ["محمد علي"]), ("climb", ["Zoë Martin"]), ("bergen", ["Øystein Ødegård"]), ("tower", ["東京タワー"]),
-        ("secret", []), ("zz", []), ("satire travel", ["Jonathan Swift"]),
+        ("secret", []), ("zz", []), ("satire travel", ["Jonathan Swift"]), ("jonathn swift", ["Jonathan Swift"]),
+        ("swift jonahtan", ["Jonathan Swift"]), ("jo satre", ["Jonathan Swift"]),
     ])
     func findsWhatPeopleType(query: String, expected: [String]) throws {
         #expect(try search(query) == expected)
