@@ -103,6 +103,23 @@ struct TUIEndToEndTests {
         #expect(!screen.contains("contact book is empty"), "the full-screen frame should be gone")
     }
 
+    @Test func mouseClicksSelectPanesAndRows() throws {
+        defer { cli.cleanUp() }
+        for seed in 1...3 {
+            try #require(try cli.run(["contacts", "add", Fixtures.peerID(seed).text, "--name", "Person \(seed)"]).status == 0)
+        }
+        let tui = try open()
+        defer { tui.close() }
+        try tui.waitFor("Contacts  1/3")
+        // xterm SGR mouse reports, as a terminal sends them: press and release at column;row (1-based).
+        try tui.send("\u{1B}[<0;10;6M", "\u{1B}[<0;10;6m", literal: true)
+        try tui.waitFor("Contacts  3/3  Person 3")
+        try tui.send("\u{1B}[<64;10;6M", literal: true)  // wheel up
+        try tui.waitFor("Contacts  1/3  Person 1")
+        try tui.send("\u{1B}[<0;20;1M", "\u{1B}[<0;20;1m", literal: true)  // the Favorites tab
+        try tui.waitFor("─ Favorites")
+    }
+
     @Test func changesFromAnotherProcessAppearWithinASecond() throws {
         defer { cli.cleanUp() }
         let tui = try open()
