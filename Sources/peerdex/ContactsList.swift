@@ -61,6 +61,9 @@ extension Peerdex.Contacts {
 
         func validate() throws {
             guard limit > 0 else { throw ValidationError("--limit must be at least 1") }
+            guard !SearchQuery(query.joined(separator: " ")).isEmpty else {
+                throw ValidationError("give something to search for, e.g. peerdex contacts search anna")
+            }
         }
 
         func run() throws {

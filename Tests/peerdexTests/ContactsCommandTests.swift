@@ -99,6 +99,13 @@ import Testing
         #expect((try cli.json(["contacts", "list"]) as? [Any])?.isEmpty == true)
     }
 
+    @Test func anEmptySearchIsAUsageError() throws {
+        defer { cli.cleanUp() }
+        let result = try cli.run(["contacts", "search", "  "])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("give something to search for"))
+    }
+
     @Test func unknownContactsAndDuplicatesAreErrors() throws {
         defer { cli.cleanUp() }
         for command in ["show", "favorite", "unfavorite", "block", "unblock", "remove"] {
