@@ -74,19 +74,23 @@ extension ContactDatabase {
         }
     }
 
-    /// Appends a connection attempt to a contact's history; a success also updates last seen.
+    /// Appends a connection attempt to a contact's history; a success also counts as seeing the
+    /// peer and as an interaction (it moves the contact up the recent list).
     public func recordConnection(_ peerID: PeerID, _ event: ConnectionEvent) throws(ContactStoreError) {
         try perform { writer in
             try writer.write { db in
-                guard let (id, contact) = try ContactRow.find(peerID, in: db) else {
+                guard let (id, stored) = try ContactRow.find(peerID, in: db) else {
                     throw ContactStoreError.contactNotFound(peerID)
                 }
                 try Self.insertConnection(event, contactID: id, in: db)
-                if event.outcome == .connected, (contact.lastSeen ?? .distantPast) < event.time {
-                    try db.execute(
-                        sql: "UPDATE contact SET lastSeen = ? WHERE id = ?",
-                        arguments: [ISO8601.milliseconds(event.time), id])
-                }
+                guard event.outcome == .connected else { return }
+                var contact = stored
+                contact.lastSeen = max(stored.lastSeen ?? .distantPast, event.time)
+                contact.lastInteraction = max(stored.lastInteraction ?? .distantPast, event.time)
+                guard contact != stored else { return }
+                try ContactRow.update(contact, id: id, in: db)
+                var knownWords = Set<String>()
+                try SearchIndex.update(id: id, from: stored, to: contact, in: db, knownWords: &knownWords)
             }
         }
     }

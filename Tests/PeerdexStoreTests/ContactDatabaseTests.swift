@@ -72,6 +72,7 @@ import Testing
             Fixtures.peerID(1), ConnectionEvent(time: Fixtures.now, address: "127.0.0.1:4001", outcome: .connected))
         #expect(try database.connectionHistory(of: Fixtures.peerID(1)).count == 1)
         #expect(try database.contact(Fixtures.peerID(1))?.lastSeen == Fixtures.now)
+        #expect(try database.contacts(in: .recent).map(\.peerID) == [Fixtures.peerID(1)])
         try database.remove(Fixtures.peerID(1))
         #expect(try database.contact(Fixtures.peerID(1)) == nil)
         #expect(try database.search(SearchQuery("anna")).isEmpty)
