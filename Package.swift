@@ -55,7 +55,10 @@ let package = Package(
             exclude: ["Snapshots"]
         ),
         .testTarget(name: "PeerdexTerminalTests", dependencies: ["PeerdexTerminal", "CNCurses", "PeerdexTUI"]),
-        .testTarget(name: "PeerdexAppTests", dependencies: ["PeerdexApp", "PeerdexCore", "PeerdexTestSupport"]),
+        .testTarget(
+            name: "PeerdexAppTests",
+            dependencies: ["PeerdexApp", "PeerdexCore", "PeerdexStore", "PeerdexTUI", "PeerdexTestSupport"]
+        ),
         .testTarget(
             name: "peerdexTests",
             dependencies: ["peerdex", "PeerdexCore", "PeerdexStore", "PeerdexTestSupport"]

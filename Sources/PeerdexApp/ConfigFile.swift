@@ -22,7 +22,7 @@ public enum ConfigFile {
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws(AppError) -> TUISettings {
         let path = path(environment: environment)
-        var settings = TUISettings(noColor: !(environment["NO_COLOR"] ?? "").isEmpty)
+        let settings = TUISettings(noColor: !(environment["NO_COLOR"] ?? "").isEmpty)
         guard FileManager.default.fileExists(atPath: path) else { return settings }
         let document: TOMLDocument
         do {

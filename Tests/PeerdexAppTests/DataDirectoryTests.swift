@@ -2,8 +2,6 @@ import PeerdexApp
 import Testing
 
 /// How the data directory is chosen (BRIEF §4): `--data-dir`, then `PEERDEX_HOME`, then XDG, then home.
-///
-/// Package.swift declares this target; without a source file SwiftPM refuses to load the package.
 @Suite struct DataDirectoryTests {
     @Test func explicitPathWins() {
         let directory = DataDirectory(explicit: "/tmp/a", environment: ["PEERDEX_HOME": "/tmp/b"])

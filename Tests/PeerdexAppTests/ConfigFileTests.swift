@@ -1,0 +1,56 @@
+import Foundation
+import PeerdexCore
+import PeerdexTUI
+import Testing
+
+@testable import PeerdexApp
+
+@Suite struct ConfigFileTests {
+    let home = NSTemporaryDirectory() + "peerdex-config-\(UUID().uuidString)"
+
+    func write(_ text: String) throws -> [String: String] {
+        try FileManager.default.createDirectory(atPath: home + "/peerdex", withIntermediateDirectories: true)
+        try text.write(toFile: home + "/peerdex/config.toml", atomically: true, encoding: .utf8)
+        return ["XDG_CONFIG_HOME": home]
+    }
+
+    @Test func noFileMeansDefaults() throws {
+        let settings = try ConfigFile.tuiSettings(environment: ["XDG_CONFIG_HOME": home])
+        #expect(settings.themeName == nil)
+        #expect(!settings.noColor)
+        #expect(settings.keymap == Keymap.standard)
+    }
+
+    @Test func themeColorAndKeysAreApplied() throws {
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let environment = try write("""
+            theme = "forest"
+            color = false
+            [keys]
+            favorite = "s"
+            down = ["j", "ctrl-n"]
+            """)
+        let settings = try ConfigFile.tuiSettings(environment: environment)
+        #expect(settings.themeName == "forest")
+        #expect(settings.noColor)
+        #expect(settings.keymap.action(for: try #require(Key(name: "s"))) == .toggleFavorite)
+        #expect(settings.keymap.action(for: try #require(Key(name: "ctrl-n"))) == .moveDown)
+    }
+
+    @Test func noColorComesFromTheEnvironmentToo() throws {
+        let settings = try ConfigFile.tuiSettings(environment: ["XDG_CONFIG_HOME": home, "NO_COLOR": "1"])
+        #expect(settings.noColor)
+    }
+
+    @Test(arguments: [
+        ("theme = \"neon\"", "unknown theme 'neon'"), ("colour = true", "unknown setting 'colour'"),
+        ("[keys]\nfly = \"x\"", "fly"), ("[keys]\nfavorite = \"hyper-x\"", "hyper-x"), ("theme = ", "line 1"),
+    ])
+    func mistakesAreReportedWithTheFile(text: String, message: String) throws {
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let environment = try write(text)
+        let error = #expect(throws: AppError.self) { try ConfigFile.tuiSettings(environment: environment) }
+        #expect(error?.description.contains("config.toml") == true)
+        #expect(error?.description.contains(message) == true, "\(String(describing: error))")
+    }
+}
