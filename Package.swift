@@ -44,7 +44,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "PeerdexBench",
-            dependencies: ["PeerdexApp", "PeerdexCore", "PeerdexStore", "PeerdexTUI"]
+            dependencies: ["PeerdexApp", "PeerdexCore", "PeerdexTUI"]
         ),
         .target(name: "PeerdexTestSupport", dependencies: ["PeerdexCore"], path: "Tests/PeerdexTestSupport"),
         .testTarget(name: "PeerdexCoreTests", dependencies: ["PeerdexCore", "PeerdexTestSupport"]),

@@ -1,5 +1,5 @@
+import PeerdexApp
 import PeerdexCore
-import PeerdexStore
 
 /// `store.import.100k`: a whole `peerdex contacts import FILE` process into an empty data directory.
 ///
@@ -40,7 +40,7 @@ struct ImportBench {
 
     /// Checks that every generated contact arrived, so a fast but broken import cannot pass.
     private func verify() throws {
-        let database = try ContactDatabase.open(at: workspace.databasePath)
+        let database = try ContactBook.open(DataDirectory(explicit: workspace.dataDirectory)).database
         let stored = try database.count(in: .all) + database.count(in: .blocked)
         let expected = workspace.contacts().count
         guard stored == expected else { throw BenchError("import stored \(stored) contacts, expected \(expected)") }

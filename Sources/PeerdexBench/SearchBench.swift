@@ -1,5 +1,5 @@
 import PeerdexCore
-import PeerdexStore
+import PeerdexApp
 
 /// `store.search.*`: the indexed search in-process on the imported book, against a naive LIKE scan.
 ///
@@ -26,17 +26,18 @@ struct SearchBench {
     func run() throws {
         let options = workspace.options
         try workspace.ensureDatabase()
-        let database = try ContactDatabase.open(at: workspace.databasePath)
+        // Through ContactBook, as the program opens it: the bench needs no module the CLI does not.
+        let book = try ContactBook.open(DataDirectory(explicit: workspace.dataDirectory))
         let contacts = workspace.contacts()
         let queries = QueryMix.queries(count: Self.queryCount, from: contacts, seed: options.seed &+ 1)
         let warmUp = QueryMix.queries(count: Self.warmUpCount, from: contacts, seed: options.seed &+ 2)
 
         var indexedMedian: Double?
         if options.wantsAny(Self.figures.filter { !$0.contains(".naive.") }) {
-            indexedMedian = try measureIndexed(database, queries: queries, warmUp: warmUp)
+            indexedMedian = try measureIndexed(book, queries: queries, warmUp: warmUp)
         }
         if options.wantsAny(Self.figures.filter { $0.contains("naive") || $0.contains("speedup") }) {
-            let (full, first50) = try measureNaive(database, queries: queries, warmUp: warmUp)
+            let (full, first50) = try measureNaive(book, queries: queries, warmUp: warmUp)
             if let indexedMedian, indexedMedian > 0 {
                 Report.figure("store.search.speedup", full / indexedMedian, "x")
                 Report.figure("store.search.speedup_vs_first50", first50 / indexedMedian, "x")
@@ -45,20 +46,20 @@ struct SearchBench {
     }
 
     /// Times `database.search` on every query; prints p50, p99 and each kind's p99; returns p50.
-    private func measureIndexed(_ database: ContactDatabase, queries: [BenchQuery], warmUp: [BenchQuery]) throws
+    private func measureIndexed(_ book: ContactBook, queries: [BenchQuery], warmUp: [BenchQuery]) throws
         -> Double
     {
         Report.start(
             "store.search.p50 / p99 and store.search.<kind>.p99",
             measures: "ms per ContactDatabase.search(limit: \(Self.limit)) over \(queries.count) mixed queries "
                 + "(prefix, substring, folded, CJK, typo, multi-word) on the imported book; floor p99 ≤ 5 ms")
-        for query in warmUp { _ = try database.search(SearchQuery(query.text), limit: Self.limit) }
+        for query in warmUp { _ = try book.database.search(SearchQuery(query.text), limit: Self.limit) }
         var all = Samples()
         var byKind = [BenchQuery.Kind: Samples]()
         var empty = [BenchQuery.Kind: Int]()
         for query in queries {
             let (results, milliseconds) = try Monotonic.measure {
-                try database.search(SearchQuery(query.text), limit: Self.limit)
+                try book.database.search(SearchQuery(query.text), limit: Self.limit)
             }
             all.append(milliseconds)
             byKind[query.kind, default: Samples()].append(milliseconds)
@@ -83,7 +84,7 @@ struct SearchBench {
     /// "plain LIKE scan" figure is this). `naive_first50` stops at the first 50 rows that contain
     /// the text in table order — an unranked answer, but the cheapest thing a LIKE can do — and is
     /// printed so that the headline ratio can be read against the harshest baseline too.
-    private func measureNaive(_ database: ContactDatabase, queries: [BenchQuery], warmUp: [BenchQuery]) throws
+    private func measureNaive(_ book: ContactBook, queries: [BenchQuery], warmUp: [BenchQuery]) throws
         -> (full: Double, first50: Double)
     {
         Report.start(
@@ -91,12 +92,12 @@ struct SearchBench {
             measures: "ms per naive LIKE '%q%' scan (name, alias, note, interests) over the same queries: the whole "
                 + "table (naive) and stopping at \(Self.limit) rows (naive_first50); speedup = naive p50 / indexed p50, "
                 + "floor ≥ 10×")
-        for query in warmUp.prefix(20) { _ = try database.scanSearch(query.text, limit: nil) }
+        for query in warmUp.prefix(20) { _ = try book.database.scanSearch(query.text, limit: nil) }
         var full = Samples()
         var first50 = Samples()
         for query in queries {
-            full.append(try Monotonic.measure { try database.scanSearch(query.text, limit: nil) }.1)
-            first50.append(try Monotonic.measure { try database.scanSearch(query.text, limit: Self.limit) }.1)
+            full.append(try Monotonic.measure { try book.database.scanSearch(query.text, limit: nil) }.1)
+            first50.append(try Monotonic.measure { try book.database.scanSearch(query.text, limit: Self.limit) }.1)
         }
         Report.figure("store.search.naive.p50", full.median, "ms")
         Report.figure("store.search.naive.p99", full.percentile(99), "ms")
