@@ -10,8 +10,9 @@ extension ContactDatabase {
     ///
     /// Returns what happened to each, in order. Existing contacts — in the book, or earlier in the
     /// same batch — are merged with `Contact.merging(_:)`; history events already present are not
-    /// added twice. New contacts are written in multi-row statements, and their search entries in
-    /// search-key order, which is what FTS5 appends fastest: 100,000 contacts take about a second.
+    /// added twice. The text of new contacts is folded on all cores before the transaction; inside
+    /// it, rows go through prepared statements and search entries are written in search-key order,
+    /// so that FTS5 appends to its doclists instead of inserting into them.
     public func importContacts(_ items: [(contact: Contact, history: [ConnectionEvent])]) throws(ContactStoreError)
         -> [ImportAction]
     {
@@ -130,16 +131,15 @@ private struct ImportBatch {
             sql: "INSERT INTO contact (\(columns.joined(separator: ", "))) VALUES ("
                 + Array(repeating: "?", count: columns.count).joined(separator: ",") + ")")
         for entry in contacts {
-            try insertContact.run(
-                [entry.id.databaseValue] + ContactRow.values(of: entry.contact, document: entry.document.document))
+            let sortKey = entry.document.document.displayName(of: entry.contact)
+            try insertContact.run([entry.id.databaseValue] + ContactRow.values(of: entry.contact, sortKey: sortKey))
         }
         // FTS5 appends rows in ascending rowid order far faster than it inserts them at random.
         let indexed = contacts.compactMap { entry in
             SearchIndex.key(for: entry.contact, id: entry.id).map { (key: $0, document: entry.document) }
         }.sorted { $0.key < $1.key }
-        let insertText = try RawStatement(
-            db, sql: "INSERT INTO contactText (rowid, name, alias, note, interests, location) VALUES (?,?,?,?,?,?)")
-        let insertWords = try RawStatement(db, sql: "INSERT INTO contactWords (rowid, tokens) VALUES (?,?)")
+        let insertText = try RawStatement(db, sql: SearchIndex.insertTextSQL)
+        let insertWords = try RawStatement(db, sql: SearchIndex.insertWordsSQL)
         for (key, prepared) in indexed {
             let document = prepared.document
             try insertText.run([

@@ -14,12 +14,11 @@ extension ContactDatabase {
         -> [Contact]
     {
         let (filter, order) = Self.clauses(for: list)
-        var sql = "SELECT \(ContactRow.columns) FROM contact WHERE \(filter) ORDER BY \(order)"
-        let capacity = list == .recent ? ContactList.recentCapacity : Int.max
-        let count = min(limit ?? Int.max, max(0, capacity - offset))
-        if count < Int.max { sql += " LIMIT \(count) OFFSET \(max(0, offset))" } else if offset > 0 {
-            sql += " LIMIT -1 OFFSET \(offset)"
-        }
+        let start = max(0, offset)
+        // The recent list is the first `recentCapacity` rows of its order; a page never reads past it.
+        let end = list == .recent ? ContactList.recentCapacity : nil
+        let count = [limit, end.map { max(0, $0 - start) }].compactMap { $0 }.min() ?? -1  // -1: no LIMIT
+        let sql = "SELECT \(ContactRow.columns) FROM contact WHERE \(filter) ORDER BY \(order) LIMIT \(count) OFFSET \(start)"
         return try perform { writer in
             try writer.read { db in try Row.fetchAll(db, sql: sql).map { try ContactRow.contact(from: $0) } }
         }

@@ -52,11 +52,11 @@ enum ContactRow {
 
     /// The values of `writtenColumns` for a contact.
     static func values(of contact: Contact) -> [DatabaseValue] {
-        values(of: contact, document: SearchDocument(contact: contact))
+        values(of: contact, sortKey: TextFolder.fold(contact.displayName))
     }
 
-    /// The values of `writtenColumns`, with the sort key taken from an already-folded document.
-    static func values(of contact: Contact, document: SearchDocument) -> [DatabaseValue] {
+    /// The values of `writtenColumns`, with the sort key (the folded display name) already known.
+    static func values(of contact: Contact, sortKey: String) -> [DatabaseValue] {
         [
             contact.peerID.text.databaseValue,
             contact.name.databaseValue,
@@ -71,7 +71,7 @@ enum ContactRow {
             ISO8601.milliseconds(contact.addedAt).databaseValue,
             contact.lastSeen.map(ISO8601.milliseconds).databaseValue,
             contact.lastInteraction.map(ISO8601.milliseconds).databaseValue,
-            document.displayName(of: contact).databaseValue,
+            sortKey.databaseValue,
         ]
     }
 

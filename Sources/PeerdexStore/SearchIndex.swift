@@ -13,6 +13,11 @@ import PeerdexCore
 /// a tier and stops there: a one-letter prefix costs the same as a rare name. Blocked contacts are
 /// not indexed at all, which is how search never shows them.
 enum SearchIndex {
+    /// Adds one row of folded fields under a search key.
+    static let insertTextSQL = "INSERT INTO contactText (rowid, name, alias, note, interests, location) VALUES (?,?,?,?,?,?)"
+    /// Adds one row of word tokens under a search key.
+    static let insertWordsSQL = "INSERT INTO contactWords (rowid, tokens) VALUES (?,?)"
+
     /// Bits of the key that hold the contact id (ids up to 2^29, about 536 million contacts).
     static let idBits: Int64 = 29
     /// Bits that hold the last interaction in seconds since 1970 (until the year 2242).
@@ -51,11 +56,9 @@ enum SearchIndex {
 
     /// Adds a document under a key, with its typo vocabulary.
     static func insert(_ document: SearchDocument, key: Int64, in db: Database, knownWords: inout Set<String>) throws {
-        try db.cachedStatement(
-            sql: "INSERT INTO contactText (rowid, name, alias, note, interests, location) VALUES (?, ?, ?, ?, ?, ?)"
-        ).execute(arguments: [key, document.name, document.alias, document.note, document.interests, document.location])
-        try db.cachedStatement(sql: "INSERT INTO contactWords (rowid, tokens) VALUES (?, ?)")
-            .execute(arguments: [key, document.indexTokens])
+        try db.cachedStatement(sql: insertTextSQL)
+            .execute(arguments: [key, document.name, document.alias, document.note, document.interests, document.location])
+        try db.cachedStatement(sql: insertWordsSQL).execute(arguments: [key, document.indexTokens])
         try insertVocabulary(document.fuzzyVocabulary, in: db, knownWords: &knownWords)
     }
 

@@ -18,54 +18,69 @@ extension SingleContactCommand {
     }
 }
 
+/// A contact flag the command line switches on or off.
+enum ContactFlag {
+    case favorite, blocked
+}
+
+/// favorite / unfavorite / block / unblock: one flag set to one value.
+protocol FlagCommand: SingleContactCommand {
+    /// Which flag the command sets.
+    static var flag: ContactFlag { get }
+    /// The value it sets the flag to.
+    static var value: Bool { get }
+}
+
+extension FlagCommand {
+    func act(on id: PeerID, in book: ContactBook) throws -> String {
+        let now = ContactBook.now()
+        switch (Self.flag, Self.value) {
+        case (.favorite, let value):
+            let contact = try book.store { try $0.setFavorite(id, value, at: now) }
+            return value ? "★ \(contact.displayName) is a favorite" : "\(contact.displayName) is not a favorite"
+        case (.blocked, let value):
+            let contact = try book.store { try $0.setBlocked(id, value, at: now) }
+            return value ? "⊘ \(contact.displayName) is blocked" : "\(contact.displayName) is no longer blocked"
+        }
+    }
+}
+
 extension Peerdex.Contacts {
     /// `peerdex contacts favorite`.
-    struct Favorite: SingleContactCommand {
+    struct Favorite: FlagCommand {
         static let configuration = CommandConfiguration(abstract: "Mark a contact as a favorite.")
+        static let flag = ContactFlag.favorite
+        static let value = true
         @OptionGroup var global: GlobalOptions
         @Argument(help: ArgumentHelp("Peer ID or invite.", valueName: "peer-id")) var peer: String
-
-        func act(on id: PeerID, in book: ContactBook) throws -> String {
-            let contact = try book.store { try $0.setFavorite(id, true, at: ContactBook.now()) }
-            return "★ \(contact.displayName) is a favorite"
-        }
     }
 
     /// `peerdex contacts unfavorite`.
-    struct Unfavorite: SingleContactCommand {
+    struct Unfavorite: FlagCommand {
         static let configuration = CommandConfiguration(abstract: "Remove a contact from the favorites.")
+        static let flag = ContactFlag.favorite
+        static let value = false
         @OptionGroup var global: GlobalOptions
         @Argument(help: ArgumentHelp("Peer ID or invite.", valueName: "peer-id")) var peer: String
-
-        func act(on id: PeerID, in book: ContactBook) throws -> String {
-            let contact = try book.store { try $0.setFavorite(id, false, at: ContactBook.now()) }
-            return "\(contact.displayName) is not a favorite"
-        }
     }
 
     /// `peerdex contacts block`.
-    struct Block: SingleContactCommand {
+    struct Block: FlagCommand {
         static let configuration = CommandConfiguration(
             abstract: "Block a contact: it leaves every list and search but 'list --blocked'.")
+        static let flag = ContactFlag.blocked
+        static let value = true
         @OptionGroup var global: GlobalOptions
         @Argument(help: ArgumentHelp("Peer ID or invite.", valueName: "peer-id")) var peer: String
-
-        func act(on id: PeerID, in book: ContactBook) throws -> String {
-            let contact = try book.store { try $0.setBlocked(id, true, at: ContactBook.now()) }
-            return "⊘ \(contact.displayName) is blocked"
-        }
     }
 
     /// `peerdex contacts unblock`.
-    struct Unblock: SingleContactCommand {
+    struct Unblock: FlagCommand {
         static let configuration = CommandConfiguration(abstract: "Unblock a contact.")
+        static let flag = ContactFlag.blocked
+        static let value = false
         @OptionGroup var global: GlobalOptions
         @Argument(help: ArgumentHelp("Peer ID or invite.", valueName: "peer-id")) var peer: String
-
-        func act(on id: PeerID, in book: ContactBook) throws -> String {
-            let contact = try book.store { try $0.setBlocked(id, false, at: ContactBook.now()) }
-            return "\(contact.displayName) is no longer blocked"
-        }
     }
 
     /// `peerdex contacts remove`.

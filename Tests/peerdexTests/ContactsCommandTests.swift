@@ -38,7 +38,7 @@ import Testing
         let found = try #require(try cli.json(["contacts", "search", "muller"]) as? [[String: Any]])
         #expect(found.map { $0["peerId"] as? String } == [anna])
 
-        #expect(try cli.run(["contacts", "favorite", anna]).status == 0)
+        #expect(try cli.run(["contacts", "favorite", anna]).stdout == "★ Zoë Müller is a favorite\n")
         let favorites = try #require(try cli.json(["contacts", "list", "--favorites"]) as? [[String: Any]])
         #expect(favorites.map { $0["peerId"] as? String } == [anna])
 
@@ -49,7 +49,7 @@ import Testing
         let blocked = try #require(try cli.json(["contacts", "list", "--blocked"]) as? [[String: Any]])
         #expect(blocked.map { $0["blocked"] as? Bool } == [true])
 
-        #expect(try cli.run(["contacts", "unblock", anna]).status == 0)
+        #expect(try cli.run(["contacts", "unblock", anna]).stdout == "Zoë Müller is no longer blocked\n")
         #expect((try cli.json(["contacts", "list", "--favorites"]) as? [[String: Any]])?.count == 1)
         let recent = try #require(try cli.json(["contacts", "list", "--recent"]) as? [[String: Any]])
         #expect(recent.first?["peerId"] as? String == anna)

@@ -120,7 +120,7 @@ public struct ContactJSON: Codable, Equatable, Sendable {
             guard let date = ISO8601.date(text) else { throw .invalidDate(field: field, value: text) }
             return date
         }
-        let added = addedAt.isEmpty ? defaultAddedAt : try date(addedAt, "addedAt")!
+        let added = try date(addedAt.isEmpty ? nil : addedAt, "addedAt") ?? defaultAddedAt
         var contact = Contact(
             peerID: peerID, name: name, alias: alias, note: note, interests: interests, location: location,
             privacy: privacyLevel, isFriend: friend, addedAt: added, lastSeen: try date(lastSeen, "lastSeen"),

@@ -96,12 +96,8 @@ public enum SearchRanker {
         rank(contacts.filter { !$0.isBlocked }.map { ($0, SearchDocument(contact: $0)) }, for: query, limit: limit)
     }
 
-    /// The result order: tier, favorite, most recent interaction, name, peer ID.
-    public static func precedes(_ lhs: RankedContact, _ rhs: RankedContact) -> Bool {
-        precedes(lhs, rhs, names: (TextFolder.fold(lhs.contact.displayName), TextFolder.fold(rhs.contact.displayName)))
-    }
-
-    /// The result order, with both display names already folded.
+    /// The result order — tier, favorite, most recent interaction, name, peer ID — with both display
+    /// names already folded, so that sorting folds nothing.
     static func precedes(_ lhs: RankedContact, _ rhs: RankedContact, names: (String, String)) -> Bool {
         if lhs.tier != rhs.tier { return lhs.tier < rhs.tier }
         let (left, right) = (lhs.contact, rhs.contact)
