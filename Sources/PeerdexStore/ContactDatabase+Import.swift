@@ -16,7 +16,8 @@ extension ContactDatabase {
     public func importContacts(_ items: [(contact: Contact, history: [ConnectionEvent])]) throws(ContactStoreError)
         -> [ImportAction]
     {
-        let documents = Self.searchDocuments(for: items.map(\.contact))
+        // Folding runs on the other cores while this thread inserts the contact rows.
+        let documents = Self.searchDocumentsInBackground(for: items.map(\.contact))
         return try perform { writer in
             try writer.write { db in
                 // A large import touches more pages than the usual cache holds; letting the cache
@@ -25,7 +26,8 @@ extension ContactDatabase {
                 try db.execute(sql: "PRAGMA cache_size = -\(Self.importCacheKiB)")
                 defer { try? db.execute(sql: "PRAGMA cache_size = -\(Self.cacheKiB)") }
                 let existing = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM contact") ?? 0
-                var batch = ImportBatch(nextID: try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM contact").map { $0 + 1 } ?? 1)
+                var batch = ImportBatch(
+                    nextID: try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM contact").map { $0 + 1 } ?? 1, expected: items.count)
                 var actions = [ImportAction]()
                 actions.reserveCapacity(items.count)
                 for (index, item) in items.enumerated() {
@@ -34,7 +36,7 @@ extension ContactDatabase {
                     } else if existing > 0, let (id, stored) = try ContactRow.find(item.contact.peerID, in: db) {
                         actions.append(try mergeStored(id: id, stored: stored, item.contact, history: item.history, db: db))
                     } else {
-                        batch.add(item.contact, document: documents[index], history: item.history)
+                        batch.add(item.contact, itemIndex: index, history: item.history)
                         actions.append(.imported)
                     }
                 }
@@ -42,7 +44,7 @@ extension ContactDatabase {
                 // it pays when the import at least doubles the book.
                 let rebuildIndexes = batch.contacts.count > existing
                 let indexes = rebuildIndexes ? try Self.dropSecondaryIndexes(db) : []
-                try batch.write(to: db)
+                try SearchIndex.withBulkHash(in: db) { try batch.write(to: db, documents: documents) }
                 for sql in indexes { try db.execute(sql: sql) }
                 return actions
             }
@@ -78,10 +80,10 @@ extension ContactDatabase {
         return changed ? .updated : .unchanged
     }
 
-    /// Folds every contact's searchable text, on all cores: the one CPU-heavy step that needs no
-    /// database, so it runs before the write transaction rather than inside it.
-    static func searchDocuments(for contacts: [Contact]) -> [PreparedDocument] {
-        contacts.concurrentMap { contact in PreparedDocument(SearchDocument(contact: contact)) }
+    /// Folds every contact's searchable text on background threads: the one CPU-heavy step that
+    /// needs no database, so the writer need not wait for it before inserting contact rows.
+    static func searchDocumentsInBackground(for contacts: [Contact]) -> PendingResult<[PreparedDocument]> {
+        contacts.concurrentMapInBackground { contact in PreparedDocument(SearchDocument(contact: contact)) }
     }
 }
 
@@ -96,20 +98,34 @@ struct PreparedDocument: Sendable {
 
     init(_ document: SearchDocument) {
         self.document = document
-        tokens = document.indexTokens
-        vocabulary = document.fuzzyVocabulary
+        (tokens, vocabulary) = document.indexEntries()
     }
 }
 
 /// New contacts of one import, held until they can be written in batches.
 private struct ImportBatch {
+    /// A new contact: its row id, and where its folded text comes from.
+    struct Entry {
+        var id: Int64
+        var contact: Contact
+        var history: [ConnectionEvent]
+        /// The item whose background-folded document is this contact's, or nil once merged.
+        var itemIndex: Int?
+    }
+
     var nextID: Int64
-    var contacts = [(id: Int64, contact: Contact, document: PreparedDocument, history: [ConnectionEvent])]()
+    var contacts = [Entry]()
     var pendingIndex = [PeerID: Int]()
 
-    mutating func add(_ contact: Contact, document: PreparedDocument, history: [ConnectionEvent]) {
+    init(nextID: Int64, expected: Int) {
+        self.nextID = nextID
+        contacts.reserveCapacity(expected)
+        pendingIndex.reserveCapacity(expected)
+    }
+
+    mutating func add(_ contact: Contact, itemIndex: Int, history: [ConnectionEvent]) {
         pendingIndex[contact.peerID] = contacts.count
-        contacts.append((nextID, contact, document, history))
+        contacts.append(Entry(id: nextID, contact: contact, history: history, itemIndex: itemIndex))
         nextID += 1
     }
 
@@ -119,24 +135,26 @@ private struct ImportBatch {
         let merged = pending.contact.merging(contact)
         let newEvents = history.filter { !pending.history.contains($0) }
         guard merged != pending.contact || !newEvents.isEmpty else { return .unchanged }
-        contacts[index] = (pending.id, merged, PreparedDocument(SearchDocument(contact: merged)), pending.history + newEvents)
+        contacts[index] = Entry(id: pending.id, contact: merged, history: pending.history + newEvents, itemIndex: nil)
         return .updated
     }
 
     /// Writes the contacts, then their search entries in ascending key order, then histories.
-    func write(to db: Database) throws {
+    func write(to db: Database, documents pending: PendingResult<[PreparedDocument]>) throws {
         let columns = ["id"] + ContactRow.writtenColumns
         let insertContact = try RawStatement(
             db,
             sql: "INSERT INTO contact (\(columns.joined(separator: ", "))) VALUES ("
                 + Array(repeating: "?", count: columns.count).joined(separator: ",") + ")")
         for entry in contacts {
-            let sortKey = entry.document.document.displayName(of: entry.contact)
-            try insertContact.run([entry.id.databaseValue] + ContactRow.values(of: entry.contact, sortKey: sortKey))
+            try insertContact.run([entry.id.databaseValue] + ContactRow.values(of: entry.contact))
         }
+        let documents = pending.wait()
         // FTS5 appends rows in ascending rowid order far faster than it inserts them at random.
         let indexed = contacts.compactMap { entry in
-            SearchIndex.key(for: entry.contact, id: entry.id).map { (key: $0, document: entry.document) }
+            SearchIndex.key(for: entry.contact, id: entry.id).map { key in
+                (key: key, document: entry.itemIndex.map { documents[$0] } ?? PreparedDocument(SearchDocument(contact: entry.contact)))
+            }
         }.sorted { $0.key < $1.key }
         let insertText = try RawStatement(db, sql: SearchIndex.insertTextSQL)
         let insertWords = try RawStatement(db, sql: SearchIndex.insertWordsSQL)

@@ -57,6 +57,55 @@ extension ContactDatabase {
                     """
             )
         }
+        migrator.registerMigration("v2-bulk-import") { db in
+            // The peer ID's uniqueness moves from an inline UNIQUE (an index SQLite will not let go
+            // of) to a named index, which a large import drops and rebuilds from sorted rows like
+            // the others. Foreign keys are off during migrations, so the table can be rebuilt.
+            try db.execute(
+                sql: """
+                    CREATE TABLE contactRebuilt (
+                        id INTEGER PRIMARY KEY,
+                        peerId TEXT NOT NULL,
+                        name TEXT NOT NULL DEFAULT '',
+                        alias TEXT NOT NULL DEFAULT '',
+                        note TEXT NOT NULL DEFAULT '',
+                        interests TEXT NOT NULL DEFAULT '',
+                        location TEXT NOT NULL DEFAULT '',
+                        privacy TEXT NOT NULL DEFAULT 'private'
+                            CHECK (privacy IN ('public', 'contacts', 'friends', 'private')),
+                        isFriend BOOLEAN NOT NULL DEFAULT 0,
+                        favoritedAt INTEGER,
+                        blockedAt INTEGER,
+                        addedAt INTEGER NOT NULL,
+                        lastSeen INTEGER,
+                        lastInteraction INTEGER,
+                        sortKey TEXT NOT NULL DEFAULT ''
+                    );
+                    INSERT INTO contactRebuilt SELECT
+                        id, peerId, name, alias, note, interests, location, privacy, isFriend, favoritedAt,
+                        blockedAt, addedAt, lastSeen, lastInteraction, sortKey
+                    FROM contact;
+                    DROP TABLE contact;
+                    ALTER TABLE contactRebuilt RENAME TO contact;
+                    CREATE UNIQUE INDEX contact_by_peerId ON contact(peerId);
+                    CREATE INDEX contact_visible_by_sortKey ON contact(sortKey, id) WHERE blockedAt IS NULL;
+                    CREATE INDEX contact_favorites_by_sortKey ON contact(sortKey, id)
+                        WHERE favoritedAt IS NOT NULL AND blockedAt IS NULL;
+                    CREATE INDEX contact_blocked_by_sortKey ON contact(sortKey, id) WHERE blockedAt IS NOT NULL;
+                    CREATE INDEX contact_recent ON contact(lastInteraction DESC)
+                        WHERE lastInteraction IS NOT NULL AND blockedAt IS NULL;
+
+                    -- The word index keeps no copy of its tokens (nothing reads them back) and no
+                    -- sizes (nothing ranks by them): half the writes. Deleting a row therefore
+                    -- needs its tokens, which SearchIndex derives from contactText's folded text.
+                    DROP TABLE contactWords;
+                    CREATE VIRTUAL TABLE contactWords USING fts5(
+                        tokens, tokenize = "unicode61 remove_diacritics 0 categories 'L* N* Co M*'",
+                        prefix = '1 2 3', detail = none, content = '', columnsize = 0);
+                    """
+            )
+            try SearchIndex.refillWords(in: db)
+        }
         return migrator
     }
 }

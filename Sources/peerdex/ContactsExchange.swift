@@ -25,14 +25,15 @@ extension Peerdex.Contacts {
             let book = try ContactBook.open(DataDirectory(explicit: global.dataDirectory))
             let report = try ContactExchange(book: book).importFile(at: file, format: format)
             if json { return try Output.json(report) }
-            for entry in report {
-                var line = "\(entry.action.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) #\(entry.index)"
+            Output.lines(report.lazy.map { entry in
+                let action = entry.action.rawValue
+                var line = action + String(repeating: " ", count: max(0, 8 - action.count)) + " #\(entry.index)"
                 if let at = entry.line { line += " (line \(at))" }
                 if let name = entry.name { line += " \(Output.oneLine(name))" }
                 if let id = entry.peerId { line += " \(id)" }
-                if let reason = entry.reason { line += ": \(reason)" }
-                print(line)
-            }
+                if let reason = entry.reason { line += ": \(Output.oneLine(reason))" }
+                return line
+            })
             let counts = Dictionary(grouping: report, by: \.action).mapValues(\.count)
             print(
                 "\(counts[.imported] ?? 0) imported, \(counts[.updated] ?? 0) updated, \(counts[.skipped] ?? 0) skipped")

@@ -66,6 +66,21 @@ public struct ContactJSON: Codable, Equatable, Sendable {
         self.match = match.map { "\($0)" }
     }
 
+    /// A contact with only its peer ID: every other field at the default that reading gives it.
+    init(peerId: String) {
+        self.peerId = peerId
+        name = ""
+        alias = ""
+        note = ""
+        interests = []
+        location = ""
+        privacy = PrivacyLevel.private.rawValue
+        favorite = false
+        blocked = false
+        friend = false
+        addedAt = ""
+    }
+
     /// Reads lenient JSON: only `peerId` is required; missing fields take their defaults.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -145,6 +160,13 @@ public struct ConnectionJSON: Codable, Equatable, Sendable {
     public var address: String
     /// The outcome's name.
     public var outcome: String
+
+    /// An event from its three fields as written.
+    init(time: String, address: String, outcome: String) {
+        self.time = time
+        self.address = address
+        self.outcome = outcome
+    }
 
     /// The JSON form of an event.
     public init(_ event: ConnectionEvent) {

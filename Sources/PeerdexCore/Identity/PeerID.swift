@@ -11,11 +11,19 @@ public struct PeerID: Hashable, Sendable, Comparable, CustomStringConvertible {
 
     /// The raw Ed25519 public key.
     public let publicKey: [UInt8]
+    /// The 56-character text form, encoded once: rows, reports and lists all print it.
+    public let text: String
 
     /// Wraps a 32-byte Ed25519 public key.
     public init(publicKey: [UInt8]) throws(PeerIDError) {
         guard publicKey.count == Self.keyLength else { throw .wrongKeyLength(publicKey.count) }
-        self.publicKey = publicKey
+        self.init(validKey: publicKey)
+    }
+
+    /// An ID from a key known to be 32 bytes, and its text form when the caller already has it.
+    private init(validKey key: [UInt8], text: String? = nil) {
+        publicKey = key
+        self.text = text ?? Base32.encode(key + CRC24.checksumBytes(key))
     }
 
     /// Parses the text form, ignoring surrounding white space.
@@ -24,7 +32,8 @@ public struct PeerID: Hashable, Sendable, Comparable, CustomStringConvertible {
         if text.utf8.count == Self.textLength, let bytes = Base32.decode(text), bytes.count == Self.keyLength + 3 {
             let key = Array(bytes[0..<Self.keyLength])
             guard CRC24.checksumBytes(key) == Array(bytes[Self.keyLength...]) else { throw .checksumMismatch }
-            self.publicKey = key
+            // Only the canonical form decodes, so the text given is the text form.
+            self.init(validKey: key, text: String(text))
             return
         }
         let trimmed = text.trimmingWhitespace()
@@ -41,7 +50,7 @@ public struct PeerID: Hashable, Sendable, Comparable, CustomStringConvertible {
         }
         let key = Array(bytes[0..<Self.keyLength])
         guard CRC24.checksumBytes(key) == Array(bytes[Self.keyLength...]) else { throw .checksumMismatch }
-        self.publicKey = key
+        self.init(validKey: key)
     }
 
     /// Decodes a text form this program wrote itself (the store), skipping the checksum.
@@ -50,17 +59,23 @@ public struct PeerID: Hashable, Sendable, Comparable, CustomStringConvertible {
     public init?(storedText text: String) {
         guard text.utf8.count == Self.textLength, let bytes = Base32.decode(text), bytes.count == Self.keyLength + 3
         else { return nil }
-        self.publicKey = Array(bytes[0..<Self.keyLength])
+        let key = Array(bytes[0..<Self.keyLength])
+        // A damaged checksum keeps the key readable, but the text must be the key's own.
+        let isIntact = CRC24.checksumBytes(key) == Array(bytes[Self.keyLength...])
+        self.init(validKey: key, text: isIntact ? text : nil)
     }
-
-    /// The 56-character text form.
-    public var text: String { Base32.encode(publicKey + CRC24.checksumBytes(publicKey)) }
 
     /// The first eight characters, for narrow columns; never used to identify a peer.
     public var shortText: String { String(text.prefix(8)) }
 
     /// The text form.
     public var description: String { text }
+
+    /// Two IDs are equal when their keys are (the text follows from the key).
+    public static func == (lhs: PeerID, rhs: PeerID) -> Bool { lhs.publicKey == rhs.publicKey }
+
+    /// Hashes the key only, like `==`.
+    public func hash(into hasher: inout Hasher) { hasher.combine(publicKey) }
 
     /// Orders IDs by their key bytes, so that lists have a stable order.
     public static func < (lhs: PeerID, rhs: PeerID) -> Bool {

@@ -42,19 +42,39 @@ public struct SearchDocument: Hashable, Sendable {
     public var fields: [String] { [name, alias, note, interests, location] }
 
     /// The space-separated tokens of the word index: words plus CJK bigrams.
-    public var indexTokens: String {
-        fields.flatMap(SearchWords.indexTokens).joined(separator: " ")
-    }
+    public var indexTokens: String { indexEntries().tokens }
 
     /// The distinct words that typo matching may find (four or more characters, spaced scripts).
-    public var fuzzyVocabulary: Set<String> {
+    public var fuzzyVocabulary: Set<String> { indexEntries().vocabulary }
+
+    /// Both of the above in one pass over the words: a bulk import computes them for every contact.
+    public func indexEntries() -> (tokens: String, vocabulary: Set<String>) {
+        let minimumLength = SearchQuery.minimumFuzzyLength - 1
+        var tokens = ""
+        tokens.reserveCapacity(name.utf8.count + alias.utf8.count + note.utf8.count + interests.utf8.count + location.utf8.count)
         var vocabulary = Set<String>()
         for field in fields {
-            for word in SearchWords.words(in: field)
-            where word.count >= SearchQuery.minimumFuzzyLength - 1 && !word.contains(where: SearchWords.isUnspacedScript) {
-                vocabulary.insert(String(word))
+            for word in SearchWords.words(in: field) {
+                let text = String(word)
+                if !tokens.isEmpty { tokens.append(" ") }
+                tokens.append(text)
+                // Scalars first: splitting a word into characters costs more than the rest of
+                // this loop, and only words with unspaced-script letters or many bytes need it.
+                let isUnspaced = word.unicodeScalars.contains(where: SearchWords.isUnspacedScalar)
+                if isUnspaced {
+                    for bigram in SearchWords.bigrams(of: word) {
+                        tokens.append(" ")
+                        tokens.append(bigram)
+                    }
+                }
+                guard text.utf8.count >= minimumLength else { continue }
+                if word.utf8.allSatisfy({ $0 < 0x80 })
+                    || (word.count >= minimumLength && !(isUnspaced && word.contains(where: SearchWords.isUnspacedScript)))
+                {
+                    vocabulary.insert(text)
+                }
             }
         }
-        return vocabulary
+        return (tokens, vocabulary)
     }
 }

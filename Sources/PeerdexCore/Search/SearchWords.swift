@@ -46,14 +46,21 @@ public enum SearchWords {
         var tokens = [String]()
         for word in words(in: folded) {
             tokens.append(String(word))
-            let characters = Array(word)
-            guard characters.count > 1, characters.contains(where: isUnspacedScript) else { continue }
-            for index in 0..<(characters.count - 1) {
-                tokens.append(String(characters[index...index + 1]))
-            }
-            tokens.append(String(characters[characters.count - 1]))
+            tokens += bigrams(of: word)
         }
         return tokens
+    }
+
+    /// The two-character windows and the last character of a word with letters of unspaced
+    /// scripts, so that a two-character query finds them anywhere; nothing for other words.
+    static func bigrams(of word: Substring) -> [String] {
+        // Scalars first: splitting into characters costs more, and most words need not.
+        guard word.unicodeScalars.contains(where: isUnspacedScalar) else { return [] }
+        let characters = Array(word)
+        guard characters.count > 1, characters.contains(where: isUnspacedScript) else { return [] }
+        var bigrams = (0..<(characters.count - 1)).map { String(characters[$0...$0 + 1]) }
+        bigrams.append(String(characters[characters.count - 1]))
+        return bigrams
     }
 
     /// Whether a character belongs to a word (letter, number or mark).
@@ -64,8 +71,13 @@ public enum SearchWords {
 
     /// Whether a character is from a script written without spaces between words.
     public static func isUnspacedScript(_ character: Character) -> Bool {
-        guard let value = character.unicodeScalars.first?.value else { return false }
-        switch value {
+        guard let scalar = character.unicodeScalars.first else { return false }
+        return isUnspacedScalar(scalar)
+    }
+
+    /// Whether a scalar is from a script written without spaces between words.
+    static func isUnspacedScalar(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
         case 0x3040...0x30FF, 0x31F0...0x31FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xF900...0xFAFF,
             0xAC00...0xD7AF, 0x1100...0x11FF, 0x3130...0x318F, 0x20000...0x3134F, 0xFF66...0xFF9F:
             return true

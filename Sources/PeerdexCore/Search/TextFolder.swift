@@ -17,6 +17,11 @@ public enum TextFolder {
     /// Folds text for matching; white space runs become one space and the ends are trimmed.
     public static func fold(_ text: String) -> String {
         if text.utf8.allSatisfy({ $0 < 0x80 }) { return foldASCII(text) }
+        return foldScalarByScalar(text) ?? foldInFull(text)
+    }
+
+    /// The general path: whole-string Unicode normalization around the per-scalar folding.
+    static func foldInFull(_ text: String) -> String {
         var output = String.UnicodeScalarView()
         var pendingSpace = false
         for scalar in text.decomposedStringWithCompatibilityMapping.unicodeScalars {
@@ -38,6 +43,38 @@ public enum TextFolder {
             }
         }
         return String(output).precomposedStringWithCanonicalMapping
+    }
+
+    /// The fast path for text made only of scalars that fold on their own (see `ScalarFolds`):
+    /// the same result as `foldInFull` without normalizing whole strings; nil for other text.
+    static func foldScalarByScalar(_ text: String) -> String? {
+        var output = String.UnicodeScalarView()
+        var pendingSpace = false
+        for scalar in text.unicodeScalars {
+            let value = scalar.value
+            if value < 0x80 {
+                if value == 0x20 || (0x09...0x0D).contains(value) {
+                    pendingSpace = !output.isEmpty
+                    continue
+                }
+                if pendingSpace {
+                    output.append(" ")
+                    pendingSpace = false
+                }
+                output.append(value >= 0x41 && value <= 0x5A ? Unicode.Scalar(UInt8(value + 0x20)) : scalar)
+                continue
+            }
+            if pendingSpace {
+                output.append(" ")
+                pendingSpace = false
+            }
+            switch ScalarFolds.fold(of: scalar) {
+            case .unchanged: output.append(scalar)
+            case .replaced(let replacement): output.append(contentsOf: replacement)
+            case .needsContext: return nil
+            }
+        }
+        return String(output)
     }
 
     /// The ASCII fast path: most names and nearly all queries take it.

@@ -7,9 +7,10 @@ extension Array where Element: Sendable {
     /// For CPU-only work on large arrays (folding 100,000 names); below `minimumChunk` elements per
     /// core it runs serially, since starting threads would cost more than it saves.
     public func concurrentMap<T: Sendable>(
-        minimumChunk: Int = 1_000, _ transform: @Sendable (Element) -> T
+        minimumChunk: Int = 1_000, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
+        _ transform: @Sendable (Element) -> T
     ) -> [T] {
-        let chunks = Swift.max(1, Swift.min(ProcessInfo.processInfo.activeProcessorCount, count / minimumChunk))
+        let chunks = Swift.max(1, Swift.min(threads, count / minimumChunk))
         guard chunks > 1 else { return map(transform) }
         let results = ChunkResults<T>(count: chunks)
         DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
@@ -32,4 +33,42 @@ private final class ChunkResults<Element>: @unchecked Sendable {
     }
 
     func joined() -> [Element] { lock.withLock { chunks.flatMap { $0 } } }
+}
+
+extension Array where Element: Sendable {
+    /// Starts `concurrentMap` on a background queue and returns at once; `wait()` gives the result.
+    ///
+    /// For CPU work that the caller overlaps with work of its own, such as folding the text of an
+    /// import while the writer inserts its rows: it leaves one core to the caller.
+    public func concurrentMapInBackground<T: Sendable>(
+        minimumChunk: Int = 1_000, _ transform: @escaping @Sendable (Element) -> T
+    ) -> PendingResult<[T]> {
+        let pending = PendingResult<[T]>()
+        let threads = Swift.max(1, ProcessInfo.processInfo.activeProcessorCount - 1)
+        DispatchQueue.global(qos: .userInitiated).async { [self] in
+            pending.fulfil(concurrentMap(minimumChunk: minimumChunk, threads: threads, transform))
+        }
+        return pending
+    }
+}
+
+/// A value being computed on another thread.
+public final class PendingResult<Value: Sendable>: @unchecked Sendable {
+    private var value: Value?
+    private let done = DispatchSemaphore(value: 0)
+    private let lock = NSLock()
+
+    init() {}
+
+    fileprivate func fulfil(_ result: Value) {
+        lock.withLock { value = result }
+        done.signal()
+    }
+
+    /// Blocks until the value is ready, then returns it (again on later calls).
+    public func wait() -> Value {
+        if let ready = lock.withLock({ value }) { return ready }
+        done.wait()
+        return lock.withLock { value! }
+    }
 }

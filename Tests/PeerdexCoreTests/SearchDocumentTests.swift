@@ -1,0 +1,31 @@
+import Testing
+
+@testable import PeerdexCore
+
+@Suite struct SearchDocumentTests {
+    /// The plain definitions that `indexEntries()` computes in one pass.
+    func reference(_ document: SearchDocument) -> (tokens: String, vocabulary: Set<String>) {
+        let tokens = document.fields.flatMap(SearchWords.indexTokens).joined(separator: " ")
+        var vocabulary = Set<String>()
+        for field in document.fields {
+            for word in SearchWords.words(in: field)
+            where word.count >= SearchQuery.minimumFuzzyLength - 1 && !word.contains(where: SearchWords.isUnspacedScript) {
+                vocabulary.insert(String(word))
+            }
+        }
+        return (tokens, vocabulary)
+    }
+
+    @Test(arguments: [
+        SearchDocument(name: "zoe muller", alias: "z", note: "likes 東京タワー and jazz", interests: "go\nпрограммирование", location: ""),
+        SearchDocument(name: "東京", alias: "", note: "", interests: "", location: "大阪 市"),
+        SearchDocument(name: "e\u{3099}\u{0301}abc", alias: "tokyo", note: "한국어 텍스트", interests: "محمد علي", location: "x"),
+        SearchDocument(name: "", alias: "", note: "", interests: "", location: ""),
+    ])
+    func onePassMatchesTheDefinitions(document: SearchDocument) {
+        let entries = document.indexEntries()
+        let expected = reference(document)
+        #expect(entries.tokens == expected.tokens)
+        #expect(entries.vocabulary == expected.vocabulary)
+    }
+}
