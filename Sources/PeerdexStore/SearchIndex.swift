@@ -109,8 +109,9 @@ enum SearchIndex {
     static func insert(_ document: SearchDocument, key: Int64, in db: Database, knownWords: inout Set<String>) throws {
         try db.cachedStatement(sql: insertTextSQL)
             .execute(arguments: [key, document.name, document.alias, document.note, document.interests, document.location])
-        try db.cachedStatement(sql: insertWordsSQL).execute(arguments: [key, document.indexTokens])
-        try insertVocabulary(document.fuzzyVocabulary, in: db, knownWords: &knownWords)
+        let (tokens, vocabulary) = document.indexEntries()
+        try db.cachedStatement(sql: insertWordsSQL).execute(arguments: [key, tokens])
+        try insertVocabulary(vocabulary, in: db, knownWords: &knownWords)
     }
 
     /// Adds the words of a document that typo search may find, each new word with its deletion keys.

@@ -5,7 +5,9 @@ import Testing
 @Suite struct SearchDocumentTests {
     /// The plain definitions that `indexEntries()` computes in one pass.
     func reference(_ document: SearchDocument) -> (tokens: String, vocabulary: Set<String>) {
-        let tokens = document.fields.flatMap(SearchWords.indexTokens).joined(separator: " ")
+        let tokens = document.fields.flatMap { field in
+            SearchWords.words(in: field).flatMap { [String($0)] + SearchWords.bigrams(of: $0) }
+        }.joined(separator: " ")
         var vocabulary = Set<String>()
         for field in document.fields {
             for word in SearchWords.words(in: field)

@@ -25,8 +25,9 @@ import Testing
                 try db.execute(
                     sql: SearchIndex.insertTextSQL,
                     arguments: [key, document.name, document.alias, document.note, document.interests, document.location])
-                try db.execute(sql: SearchIndex.insertWordsSQL, arguments: [key, document.indexTokens])
-                try SearchIndex.insertVocabulary(document.fuzzyVocabulary, in: db, knownWords: &knownWords)
+                let (tokens, vocabulary) = document.indexEntries()
+                try db.execute(sql: SearchIndex.insertWordsSQL, arguments: [key, tokens])
+                try SearchIndex.insertVocabulary(vocabulary, in: db, knownWords: &knownWords)
             }
         }
     }

@@ -44,10 +44,9 @@ public struct SearchDocument: Hashable, Sendable {
     /// The space-separated tokens of the word index: words plus CJK bigrams.
     public var indexTokens: String { indexEntries().tokens }
 
-    /// The distinct words that typo matching may find (four or more characters, spaced scripts).
-    public var fuzzyVocabulary: Set<String> { indexEntries().vocabulary }
-
-    /// Both of the above in one pass over the words: a bulk import computes them for every contact.
+    /// What the index stores for this document, in one pass over its words: the word index's
+    /// tokens (each word, then its CJK bigrams), and the distinct words that typo matching may
+    /// find (four or more characters, spaced scripts).
     public func indexEntries() -> (tokens: String, vocabulary: Set<String>) {
         let minimumLength = SearchQuery.minimumFuzzyLength - 1
         var tokens = ""

@@ -41,16 +41,6 @@ public enum SearchWords {
         }
     }
 
-    /// The tokens to index for word and prefix matching: words plus CJK bigrams.
-    public static func indexTokens(in folded: String) -> [String] {
-        var tokens = [String]()
-        for word in words(in: folded) {
-            tokens.append(String(word))
-            tokens += bigrams(of: word)
-        }
-        return tokens
-    }
-
     /// The two-character windows and the last character of a word with letters of unspaced
     /// scripts, so that a two-character query finds them anywhere; nothing for other words.
     static func bigrams(of word: Substring) -> [String] {
