@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import GRDB
 import PeerdexCore
@@ -10,9 +9,10 @@ extension ContactDatabase {
     ///
     /// Returns what happened to each, in order. Existing contacts — in the book, or earlier in the
     /// same batch — are merged with `Contact.merging(_:)`; history events already present are not
-    /// added twice. The text of new contacts is folded on all cores before the transaction; inside
-    /// it, rows go through prepared statements and search entries are written in search-key order,
-    /// so that FTS5 appends to its doclists instead of inserting into them.
+    /// added twice. Every item's text is folded on background threads while this thread writes the
+    /// contact rows (items that turn out to be merges are folded for nothing, which costs only
+    /// spare cores); rows go through prepared statements and search entries are written in
+    /// search-key order, so that FTS5 appends to its doclists instead of inserting into them.
     public func importContacts(_ items: [(contact: Contact, history: [ConnectionEvent])]) throws(ContactStoreError)
         -> [ImportAction]
     {
