@@ -9,15 +9,22 @@ extension ContactDatabase {
     ///
     /// Returns what happened to each, in order. Existing contacts — in the book, or earlier in the
     /// same batch — are merged with `Contact.merging(_:)`; history events already present are not
-    /// added twice. Every item's text is folded on background threads while this thread writes the
-    /// contact rows (items that turn out to be merges are folded for nothing, which costs only
-    /// spare cores); rows go through prepared statements and search entries are written in
-    /// search-key order, so that FTS5 appends to its doclists instead of inserting into them.
+    /// added twice.
+    ///
+    /// The CPU work that needs no database (each item's row values, then its folded text) runs on
+    /// the other cores while this thread finds duplicates and writes rows, and this thread takes a
+    /// share of it whenever it would otherwise wait (items that turn out to be merges are prepared
+    /// for nothing, which costs only spare cores). Contact rows go in groups through multi-row
+    /// statements; search entries go in search-key order, so that FTS5 appends to its doclists
+    /// instead of inserting into them.
     public func importContacts(_ items: [(contact: Contact, history: [ConnectionEvent])]) throws(ContactStoreError)
         -> [ImportAction]
     {
-        // Folding runs on the other cores while this thread inserts the contact rows.
-        let documents = Self.searchDocumentsInBackground(for: items.map(\.contact))
+        let contacts = items.map(\.contact)
+        let prepared = PreparedImport(
+            rows: ChunkedMap(contacts) { ContactRow.values(of: $0) },
+            documents: ChunkedMap(contacts) { PreparedDocument(SearchDocument(contact: $0)) })
+        BackgroundThreads.start([prepared.rows, prepared.documents])
         return try perform { writer in
             try writer.write { db in
                 // A large import touches more pages than the usual cache holds; letting the cache
@@ -42,10 +49,12 @@ extension ContactDatabase {
                 }
                 // Building an index once from sorted rows beats growing it one random row at a time;
                 // it pays when the import at least doubles the book.
-                let rebuildIndexes = batch.contacts.count > existing
-                let indexes = rebuildIndexes ? try Self.dropSecondaryIndexes(db) : []
-                try SearchIndex.withBulkHash(in: db) { try batch.write(to: db, documents: documents) }
+                let indexes = batch.contacts.count > existing ? try Self.dropSecondaryIndexes(db) : []
+                try batch.writeContacts(to: db, rows: prepared.rows.wait())
                 for sql in indexes { try db.execute(sql: sql) }
+                try SearchIndex.withBulkHash(in: db) {
+                    try batch.writeSearchEntries(to: db, documents: prepared.documents.wait())
+                }
                 return actions
             }
         }
@@ -79,12 +88,12 @@ extension ContactDatabase {
         }
         return changed ? .updated : .unchanged
     }
+}
 
-    /// Folds every contact's searchable text on background threads: the one CPU-heavy step that
-    /// needs no database, so the writer need not wait for it before inserting contact rows.
-    static func searchDocumentsInBackground(for contacts: [Contact]) -> PendingResult<[PreparedDocument]> {
-        contacts.concurrentMapInBackground { contact in PreparedDocument(SearchDocument(contact: contact)) }
-    }
+/// What an import computes away from the writer: per item, its row values and its search entries.
+private struct PreparedImport {
+    var rows: ChunkedMap<Contact, [DatabaseValue]>
+    var documents: ChunkedMap<Contact, PreparedDocument>
 }
 
 /// A search document with the derived text the index stores, computed ahead of the transaction.
@@ -93,8 +102,8 @@ struct PreparedDocument: Sendable {
     var document: SearchDocument
     /// Its word-index tokens.
     var tokens: String
-    /// Its typo vocabulary.
-    var vocabulary: Set<String>
+    /// Its typo vocabulary, with repeats.
+    var vocabulary: [String]
 
     init(_ document: SearchDocument) {
         self.document = document
@@ -104,13 +113,15 @@ struct PreparedDocument: Sendable {
 
 /// New contacts of one import, held until they can be written in batches.
 private struct ImportBatch {
-    /// A new contact: its row id, and where its folded text comes from.
+    /// A new contact: its row id, and the item its prepared row and search entries come from.
     struct Entry {
         var id: Int64
         var contact: Contact
         var history: [ConnectionEvent]
-        /// The item whose background-folded document is this contact's, or nil once merged.
-        var itemIndex: Int?
+        /// The first item of the file that is this contact.
+        var itemIndex: Int
+        /// Whether later items merged into it, so that what was prepared from the first is stale.
+        var isMerged = false
     }
 
     var nextID: Int64
@@ -135,45 +146,52 @@ private struct ImportBatch {
         let merged = pending.contact.merging(contact)
         let newEvents = history.filter { !pending.history.contains($0) }
         guard merged != pending.contact || !newEvents.isEmpty else { return .unchanged }
-        contacts[index] = Entry(id: pending.id, contact: merged, history: pending.history + newEvents, itemIndex: nil)
+        contacts[index].contact = merged
+        contacts[index].history += newEvents
+        contacts[index].isMerged = true
         return .updated
     }
 
-    /// Writes the contacts, then their search entries in ascending key order, then histories.
-    func write(to db: Database, documents pending: PendingResult<[PreparedDocument]>) throws {
-        let columns = ["id"] + ContactRow.writtenColumns
-        let insertContact = try RawStatement(
-            db,
-            sql: "INSERT INTO contact (\(columns.joined(separator: ", "))) VALUES ("
-                + Array(repeating: "?", count: columns.count).joined(separator: ",") + ")")
+    /// Writes the contact rows and their connection histories.
+    func writeContacts(to db: Database, rows: [[DatabaseValue]]) throws {
+        let insertContact = BulkInsert(db, table: "contact", rowid: "id", columns: ContactRow.writtenColumns)
         for entry in contacts {
-            try insertContact.run([entry.id.databaseValue] + ContactRow.values(of: entry.contact))
+            try insertContact.insert(rowid: entry.id, entry.isMerged ? ContactRow.values(of: entry.contact) : rows[entry.itemIndex])
         }
-        let documents = pending.wait()
-        // FTS5 appends rows in ascending rowid order far faster than it inserts them at random.
-        let indexed = contacts.compactMap { entry in
-            SearchIndex.key(for: entry.contact, id: entry.id).map { key in
-                (key: key, document: entry.itemIndex.map { documents[$0] } ?? PreparedDocument(SearchDocument(contact: entry.contact)))
-            }
-        }.sorted { $0.key < $1.key }
-        let insertText = try RawStatement(db, sql: SearchIndex.insertTextSQL)
-        let insertWords = try RawStatement(db, sql: SearchIndex.insertWordsSQL)
-        for (key, prepared) in indexed {
-            let document = prepared.document
-            try insertText.run([
-                key.databaseValue, document.name.databaseValue, document.alias.databaseValue,
-                document.note.databaseValue, document.interests.databaseValue, document.location.databaseValue,
-            ])
-        }
-        for (key, prepared) in indexed {
-            try insertWords.run([key.databaseValue, prepared.tokens.databaseValue])
-        }
-        var knownWords = Set<String>()
-        for (_, prepared) in indexed {
-            try SearchIndex.insertVocabulary(prepared.vocabulary, in: db, knownWords: &knownWords)
-        }
+        try insertContact.finish()
         for entry in contacts {
             for event in entry.history { try ContactDatabase.insertConnection(event, contactID: entry.id, in: db) }
+        }
+    }
+
+    /// Writes the search entries in ascending key order: FTS5 appends rows in rowid order far
+    /// faster than it inserts them at random.
+    func writeSearchEntries(to db: Database, documents: consuming [PreparedDocument]) throws {
+        for entry in contacts where entry.isMerged {
+            documents[entry.itemIndex] = PreparedDocument(SearchDocument(contact: entry.contact))
+        }
+        let indexed = contacts.compactMap { entry in
+            SearchIndex.key(for: entry.contact, id: entry.id).map { (key: $0, item: entry.itemIndex) }
+        }.sorted { $0.key < $1.key }
+        // One row per execution here: a multi-row VALUES into an FTS5 table runs several times slower.
+        let insertText = try RawStatement(db, sql: SearchIndex.insertTextSQL)
+        for (key, item) in indexed {
+            let document = documents[item].document
+            insertText.bind(key, at: 1)
+            try insertText.run(
+                [
+                    document.name.databaseValue, document.alias.databaseValue, document.note.databaseValue,
+                    document.interests.databaseValue, document.location.databaseValue,
+                ], from: 2)
+        }
+        let insertWords = try RawStatement(db, sql: SearchIndex.insertWordsSQL)
+        for (key, item) in indexed {
+            insertWords.bind(key, at: 1)
+            try insertWords.run([documents[item].tokens.databaseValue], from: 2)
+        }
+        var knownWords = Set<String>()
+        for (_, item) in indexed {
+            try SearchIndex.insertVocabulary(documents[item].vocabulary, in: db, knownWords: &knownWords)
         }
     }
 }

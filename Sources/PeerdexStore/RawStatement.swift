@@ -9,8 +9,6 @@ import GRDBSQLite
 final class RawStatement {
     private let handle: OpaquePointer
     private let connection: OpaquePointer
-    /// Makes SQLite copy bound text, since Swift's temporary C strings die after the call.
-    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
     /// Prepares `sql` on the connection of `db` (which must stay open while this lives).
     init(_ db: Database, sql: String) throws {
@@ -26,18 +24,32 @@ final class RawStatement {
 
     deinit { sqlite3_finalize(handle) }
 
-    /// Binds the values of one row (1-based in order) and runs the statement once.
-    func run(_ values: [DatabaseValue]) throws {
-        for (offset, value) in values.enumerated() {
-            let index = Int32(offset + 1)
+    /// Binds an integer to the parameter at `index` (1-based) for the next `run`.
+    func bind(_ value: Int64, at index: Int32) {
+        sqlite3_bind_int64(handle, index, value)
+    }
+
+    /// Binds `values` to the parameters from `first` on (1-based, in order) and runs the statement once.
+    func run(_ values: [DatabaseValue], from first: Int32 = 1) throws {
+        var index = first
+        for value in values {
             switch value.storage {
             case .null: sqlite3_bind_null(handle, index)
             case .int64(let number): sqlite3_bind_int64(handle, index, number)
             case .double(let number): sqlite3_bind_double(handle, index, number)
-            case .string(let text): sqlite3_bind_text(handle, index, text, -1, Self.transient)
+            case .string(var text):
+                // By bytes and length: no C-string copy and no strlen. An empty buffer may have no
+                // address, and a null pointer would bind NULL rather than ''.
+                text.withUTF8 { bytes in
+                    let start = UnsafeRawPointer(bytes.baseAddress) ?? Self.emptyBytes
+                    sqlite3_bind_text(handle, index, start.assumingMemoryBound(to: CChar.self), Int32(bytes.count), Self.transient)
+                }
             case .blob(let data):
-                _ = data.withUnsafeBytes { sqlite3_bind_blob(handle, index, $0.baseAddress, Int32($0.count), Self.transient) }
+                data.withUnsafeBytes { bytes in
+                    _ = sqlite3_bind_blob(handle, index, bytes.baseAddress ?? Self.emptyBytes, Int32(bytes.count), Self.transient)
+                }
             }
+            index += 1
         }
         let code = sqlite3_step(handle)
         sqlite3_reset(handle)
@@ -45,4 +57,9 @@ final class RawStatement {
             throw ContactStoreError.database(String(cString: sqlite3_errmsg(connection)))
         }
     }
+
+    /// Makes SQLite copy bound bytes, which Swift lends only for the duration of a call.
+    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+    /// Static bytes to point at for empty text or blobs.
+    private static var emptyBytes: UnsafeRawPointer { UnsafeRawPointer(("" as StaticString).utf8Start) }
 }

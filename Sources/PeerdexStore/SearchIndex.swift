@@ -118,7 +118,7 @@ enum SearchIndex {
     ///
     /// `knownWords` remembers vocabulary already stored, so a bulk import does not ask SQLite
     /// again for every repeated word.
-    static func insertVocabulary(_ vocabulary: Set<String>, in db: Database, knownWords: inout Set<String>) throws {
+    static func insertVocabulary(_ vocabulary: [String], in db: Database, knownWords: inout Set<String>) throws {
         for word in vocabulary where knownWords.insert(word).inserted {
             try db.cachedStatement(sql: "INSERT OR IGNORE INTO searchVocabulary (word) VALUES (?)")
                 .execute(arguments: [word])

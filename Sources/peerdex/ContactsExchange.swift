@@ -25,16 +25,27 @@ extension Peerdex.Contacts {
             let book = try ContactBook.open(DataDirectory(explicit: global.dataDirectory))
             let report = try ContactExchange(book: book).importFile(at: file, format: format)
             if json { return try Output.json(report) }
-            Output.lines(report.lazy.map { entry in
+            var counts = [ImportReportEntry.Action: Int]()
+            Output.lines(report) { entry, line in
+                counts[entry.action, default: 0] += 1
                 let action = entry.action.rawValue
-                var line = action + String(repeating: " ", count: max(0, 8 - action.count)) + " #\(entry.index)"
+                line += action
+                line += String(repeating: " ", count: max(0, 8 - action.count))
+                line += " #\(entry.index)"
                 if let at = entry.line { line += " (line \(at))" }
-                if let name = entry.name { line += " \(Output.oneLine(name))" }
-                if let id = entry.peerId { line += " \(id)" }
-                if let reason = entry.reason { line += ": \(Output.oneLine(reason))" }
-                return line
-            })
-            let counts = Dictionary(grouping: report, by: \.action).mapValues(\.count)
+                if let name = entry.name {
+                    line += " "
+                    line += Output.oneLine(name)
+                }
+                if let id = entry.peerId {
+                    line += " "
+                    line += id
+                }
+                if let reason = entry.reason {
+                    line += ": "
+                    line += Output.oneLine(reason)
+                }
+            }
             print(
                 "\(counts[.imported] ?? 0) imported, \(counts[.updated] ?? 0) updated, \(counts[.skipped] ?? 0) skipped")
         }

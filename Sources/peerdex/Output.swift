@@ -37,13 +37,14 @@ enum Output {
         return ISO8601.string(date).prefix(16).replacingOccurrences(of: "T", with: " ") + " UTC"
     }
 
-    /// Writes many lines to stdout in large writes: a report of 100,000 lines printed line by
-    /// line took a tenth of a whole import. Call it before any `print`, whose output is buffered.
-    static func lines(_ lines: some Sequence<String>) {
+    /// Writes a line per item to stdout in large writes: a report of 100,000 lines printed line
+    /// by line took a tenth of a whole import. `format` appends an item's line (without its
+    /// newline) to the output. Call it before any `print`, whose output is buffered.
+    static func lines<Item>(_ items: some Sequence<Item>, _ format: (Item, inout String) -> Void) {
         var buffer = ""
         buffer.reserveCapacity(1 << 16)
-        for line in lines {
-            buffer += line
+        for item in items {
+            format(item, &buffer)
             buffer += "\n"
             if buffer.utf8.count >= 1 << 16 {
                 write(&buffer)

@@ -32,7 +32,7 @@ import Testing
         }
     }
 
-    @Test func versionTwoKeepsContactsAndTheirSearch() throws {
+    @Test func laterVersionsKeepContactsAndTheirSearch() throws {
         defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
         // Given a book written by the first schema
         try writeVersionOneBook([
@@ -50,5 +50,17 @@ import Testing
         try database.remove(Fixtures.peerID(3))
         #expect(try database.search(SearchQuery("jonathan")).isEmpty)
         #expect(try database.integrityCheck() == "ok")
+        // And the trigram index is the lean one of v3: no column sizes, no case folding of its own
+        let schema = try database.writer.read { db in
+            try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE name = 'contactText'")
+        }
+        #expect(schema?.contains("case_sensitive 1") == true)
+        #expect(try database.writer.read { db in try db.tableExists("contactText_docsize") } == false)
+    }
+
+    @Test func newFilesUseLargePages() throws {
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let database = try ContactDatabase.open(at: path)
+        #expect(try database.writer.read { db in try Int.fetchOne(db, sql: "PRAGMA page_size") } == ContactDatabase.pageSize)
     }
 }

@@ -96,6 +96,24 @@ import Testing
         #expect(merged.privacy == .private)
     }
 
+    @Test func repeatsInOneImportAreStoredAndIndexedAsMerged() throws {
+        // Given a file in which a new contact appears twice, the second time with more to say
+        var repeated = Fixtures.contact(2, name: "Bert", note: "keeps zebras", interests: ["chess"])
+        repeated.favoritedAt = Fixtures.now
+        let actions = try database.importContacts([
+            (Fixtures.contact(2, name: "Bert"), []), (Fixtures.contact(3, name: "Cleo"), []), (repeated, []),
+        ])
+        // Then it is one contact, whose row and search entries both hold the merged fields
+        #expect(actions == [.imported, .imported, .updated])
+        let stored = try #require(try database.contact(Fixtures.peerID(2)))
+        #expect(stored.note == "keeps zebras")
+        #expect(stored.interests == ["chess"])
+        #expect(stored.isFavorite)
+        #expect(try database.search(SearchQuery("zebras")).map(\.contact.peerID) == [Fixtures.peerID(2)])
+        #expect(try database.search(SearchQuery("chess")).map(\.contact.peerID) == [Fixtures.peerID(2)])
+        #expect(try database.contacts(in: .favorites).map(\.peerID) == [Fixtures.peerID(2)])
+    }
+
     @Test func updateReindexesSearch() throws {
         try database.add(Fixtures.contact(1, name: "Anna"))
         try database.update(Fixtures.peerID(1)) { $0.alias = "Nightingale" }

@@ -45,18 +45,22 @@ public struct SearchDocument: Hashable, Sendable {
     public var indexTokens: String { indexEntries().tokens }
 
     /// What the index stores for this document, in one pass over its words: the word index's
-    /// tokens (each word, then its CJK bigrams), and the distinct words that typo matching may
-    /// find (four or more characters, spaced scripts).
-    public func indexEntries() -> (tokens: String, vocabulary: Set<String>) {
+    /// tokens (each word, then its CJK bigrams), and the words that typo matching may find (four
+    /// or more characters, spaced scripts), in order and with repeats: the store skips the words
+    /// it already has, so a set here would only hash them twice.
+    public func indexEntries() -> (tokens: String, vocabulary: [String]) {
         let minimumLength = SearchQuery.minimumFuzzyLength - 1
         var tokens = ""
         tokens.reserveCapacity(name.utf8.count + alias.utf8.count + note.utf8.count + interests.utf8.count + location.utf8.count)
-        var vocabulary = Set<String>()
+        var vocabulary = [String]()
         for field in fields {
+            if field.utf8.allSatisfy({ $0 < 0x80 }) {
+                Self.appendASCIIEntries(of: field, tokens: &tokens, vocabulary: &vocabulary)
+                continue
+            }
             for word in SearchWords.words(in: field) {
-                let text = String(word)
                 if !tokens.isEmpty { tokens.append(" ") }
-                tokens.append(text)
+                tokens.append(contentsOf: word)
                 // Scalars first: splitting a word into characters costs more than the rest of
                 // this loop, and only words with unspaced-script letters or many bytes need it.
                 let isUnspaced = word.unicodeScalars.contains(where: SearchWords.isUnspacedScalar)
@@ -66,14 +70,37 @@ public struct SearchDocument: Hashable, Sendable {
                         tokens.append(bigram)
                     }
                 }
-                guard text.utf8.count >= minimumLength else { continue }
+                guard word.utf8.count >= minimumLength else { continue }
                 if word.utf8.allSatisfy({ $0 < 0x80 })
                     || (word.count >= minimumLength && !(isUnspaced && word.contains(where: SearchWords.isUnspacedScript)))
                 {
-                    vocabulary.insert(text)
+                    vocabulary.append(String(word))
                 }
             }
         }
         return (tokens, vocabulary)
+    }
+
+    /// `indexEntries()` for an ASCII field, byte by byte: words are runs of letters and digits,
+    /// none has bigrams, and every one long enough is vocabulary. Most fields are ASCII once folded.
+    private static func appendASCIIEntries(of field: String, tokens: inout String, vocabulary: inout [String]) {
+        let minimumLength = SearchQuery.minimumFuzzyLength - 1
+        let bytes = field.utf8
+        var wordStart: String.Index?
+        var index = bytes.startIndex
+        while true {
+            let isWordByte = index != bytes.endIndex && SearchWords.isWordScalar(Unicode.Scalar(bytes[index]))
+            if isWordByte {
+                if wordStart == nil { wordStart = index }
+            } else if let start = wordStart {
+                let word = field[start..<index]
+                if !tokens.isEmpty { tokens.append(" ") }
+                tokens.append(contentsOf: word)
+                if bytes.distance(from: start, to: index) >= minimumLength { vocabulary.append(String(word)) }
+                wordStart = nil
+            }
+            guard index != bytes.endIndex else { return }
+            bytes.formIndex(after: &index)
+        }
     }
 }
