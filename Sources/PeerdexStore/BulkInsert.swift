@@ -22,7 +22,10 @@ final class BulkInsert {
         self.rowsPerStatement = rowsPerStatement
         columnCount = columns.count + 1
         let row = "(" + Array(repeating: "?", count: columns.count + 1).joined(separator: ",") + ")"
-        let head = "INSERT INTO \(table) (\(([rowid] + columns).joined(separator: ", "))) VALUES "
+        // OR FAIL rather than the default ABORT: a statement that may abort halfway through
+        // several rows needs a statement journal, written for every execution. The caller's
+        // transaction is rolled back on any error, so no half-written group survives either way.
+        let head = "INSERT OR FAIL INTO \(table) (\(([rowid] + columns).joined(separator: ", "))) VALUES "
         sql = { rows in head + Array(repeating: row, count: rows).joined(separator: ",") }
         pending.reserveCapacity(columnCount * rowsPerStatement)
     }

@@ -11,9 +11,10 @@ extension ContactDatabase {
     /// same batch — are merged with `Contact.merging(_:)`; history events already present are not
     /// added twice.
     ///
-    /// The CPU work that needs no database (each item's row values, then its folded text) runs on
-    /// the other cores while this thread finds duplicates and writes rows, and this thread takes a
-    /// share of it whenever it would otherwise wait (items that turn out to be merges are prepared
+    /// The CPU work that needs no database runs on the other cores while this thread writes: each
+    /// item's sort key and folded text while it finds duplicates and writes the contact rows, the
+    /// word tokens and typo words while it writes the trigram rows. This thread computes what is
+    /// left itself whenever it would otherwise wait (items that turn out to be merges are prepared
     /// for nothing, which costs only spare cores). Contact rows go in groups through multi-row
     /// statements; search entries go in search-key order, so that FTS5 appends to its doclists
     /// instead of inserting into them.
@@ -22,9 +23,9 @@ extension ContactDatabase {
     {
         let contacts = items.map(\.contact)
         let prepared = PreparedImport(
-            rows: ChunkedMap(contacts) { ContactRow.values(of: $0) },
-            documents: ChunkedMap(contacts) { PreparedDocument(SearchDocument(contact: $0)) })
-        BackgroundThreads.start([prepared.rows, prepared.documents])
+            sortKeys: ChunkedMap(contacts) { ContactRow.sortKey(of: $0) },
+            documents: ChunkedMap(contacts) { SearchDocument(contact: $0) })
+        BackgroundThreads.start([prepared.sortKeys, prepared.documents])
         return try perform { writer in
             try writer.write { db in
                 // A large import touches more pages than the usual cache holds; letting the cache
@@ -50,7 +51,7 @@ extension ContactDatabase {
                 // Building an index once from sorted rows beats growing it one random row at a time;
                 // it pays when the import at least doubles the book.
                 let indexes = batch.contacts.count > existing ? try Self.dropSecondaryIndexes(db) : []
-                try batch.writeContacts(to: db, rows: prepared.rows.wait())
+                try batch.writeContacts(to: db, sortKeys: prepared.sortKeys.wait())
                 for sql in indexes { try db.execute(sql: sql) }
                 try SearchIndex.withBulkHash(in: db) {
                     try batch.writeSearchEntries(to: db, documents: prepared.documents.wait())
@@ -90,25 +91,10 @@ extension ContactDatabase {
     }
 }
 
-/// What an import computes away from the writer: per item, its row values and its search entries.
+/// What an import computes away from the writer: per item, its sort key and its search entries.
 private struct PreparedImport {
-    var rows: ChunkedMap<Contact, [DatabaseValue]>
-    var documents: ChunkedMap<Contact, PreparedDocument>
-}
-
-/// A search document with the derived text the index stores, computed ahead of the transaction.
-struct PreparedDocument: Sendable {
-    /// The folded fields.
-    var document: SearchDocument
-    /// Its word-index tokens.
-    var tokens: String
-    /// Its typo vocabulary, with repeats.
-    var vocabulary: [String]
-
-    init(_ document: SearchDocument) {
-        self.document = document
-        (tokens, vocabulary) = document.indexEntries()
-    }
+    var sortKeys: ChunkedMap<Contact, String>
+    var documents: ChunkedMap<Contact, SearchDocument>
 }
 
 /// New contacts of one import, held until they can be written in batches.
@@ -153,10 +139,11 @@ private struct ImportBatch {
     }
 
     /// Writes the contact rows and their connection histories.
-    func writeContacts(to db: Database, rows: [[DatabaseValue]]) throws {
+    func writeContacts(to db: Database, sortKeys: [String]) throws {
         let insertContact = BulkInsert(db, table: "contact", rowid: "id", columns: ContactRow.writtenColumns)
         for entry in contacts {
-            try insertContact.insert(rowid: entry.id, entry.isMerged ? ContactRow.values(of: entry.contact) : rows[entry.itemIndex])
+            let sortKey = entry.isMerged ? ContactRow.sortKey(of: entry.contact) : sortKeys[entry.itemIndex]
+            try insertContact.insert(rowid: entry.id, ContactRow.values(of: entry.contact, sortKey: sortKey))
         }
         try insertContact.finish()
         for entry in contacts {
@@ -166,17 +153,20 @@ private struct ImportBatch {
 
     /// Writes the search entries in ascending key order: FTS5 appends rows in rowid order far
     /// faster than it inserts them at random.
-    func writeSearchEntries(to db: Database, documents: consuming [PreparedDocument]) throws {
+    func writeSearchEntries(to db: Database, documents: consuming [SearchDocument]) throws {
         for entry in contacts where entry.isMerged {
-            documents[entry.itemIndex] = PreparedDocument(SearchDocument(contact: entry.contact))
+            documents[entry.itemIndex] = SearchDocument(contact: entry.contact)
         }
         let indexed = contacts.compactMap { entry in
             SearchIndex.key(for: entry.contact, id: entry.id).map { (key: $0, item: entry.itemIndex) }
         }.sorted { $0.key < $1.key }
+        // Other cores derive the word tokens and typo words while this one writes the trigram rows.
+        let entries = ChunkedMap(indexed.map { documents[$0.item] }) { $0.indexEntries() }
+        BackgroundThreads.start([entries])
         // One row per execution here: a multi-row VALUES into an FTS5 table runs several times slower.
         let insertText = try RawStatement(db, sql: SearchIndex.insertTextSQL)
         for (key, item) in indexed {
-            let document = documents[item].document
+            let document = documents[item]
             insertText.bind(key, at: 1)
             try insertText.run(
                 [
@@ -184,14 +174,19 @@ private struct ImportBatch {
                     document.interests.databaseValue, document.location.databaseValue,
                 ], from: 2)
         }
+        let indexEntries = entries.wait()
+        // Another core gathers the distinct typo words while this one writes the word rows.
+        let vocabulary = BackgroundTask { [indexEntries] in
+            var words = Set<String>()
+            for entry in indexEntries { words.formUnion(entry.vocabulary) }
+            return words.sorted()
+        }
         let insertWords = try RawStatement(db, sql: SearchIndex.insertWordsSQL)
-        for (key, item) in indexed {
+        for ((key, _), entry) in zip(indexed, indexEntries) {
             insertWords.bind(key, at: 1)
-            try insertWords.run([documents[item].tokens.databaseValue], from: 2)
+            try insertWords.run([entry.tokens.databaseValue], from: 2)
         }
         var knownWords = Set<String>()
-        for (_, item) in indexed {
-            try SearchIndex.insertVocabulary(documents[item].vocabulary, in: db, knownWords: &knownWords)
-        }
+        try SearchIndex.insertVocabulary(vocabulary.wait(), in: db, knownWords: &knownWords)
     }
 }

@@ -52,8 +52,11 @@ enum ContactRow {
 
     /// The values of `writtenColumns` for a contact.
     static func values(of contact: Contact) -> [DatabaseValue] {
-        values(of: contact, sortKey: TextFolder.fold(contact.displayName))
+        values(of: contact, sortKey: sortKey(of: contact))
     }
+
+    /// What lists sort by: the folded display name (the one costly value of a row).
+    static func sortKey(of contact: Contact) -> String { TextFolder.fold(contact.displayName) }
 
     /// The values of `writtenColumns`, with the sort key (the folded display name) already known.
     static func values(of contact: Contact, sortKey: String) -> [DatabaseValue] {

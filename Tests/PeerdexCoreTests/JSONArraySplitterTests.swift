@@ -21,4 +21,25 @@ import Testing
     func declinesWhatIsNotOneWellNestedArray(text: String) {
         #expect(elements(text) == nil)
     }
+
+    @Test func findsTheNextQuoteOrEscapeAtEveryOffset() {
+        // Given buffers of random bytes (high ones included) with a few quotes and backslashes
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<200 {
+            let bytes = (0..<Int.random(in: 0...40, using: &generator)).map { _ -> UInt8 in
+                switch Int.random(in: 0..<20, using: &generator) {
+                case 0: UInt8(ascii: "\"")
+                case 1: UInt8(ascii: "\\")
+                default: UInt8.random(in: 0...255, using: &generator)
+                }
+            }
+            bytes.withUnsafeBufferPointer { buffer in
+                for start in 0...bytes.count {
+                    // Then the word-at-a-time search agrees with a plain scan
+                    let expected = bytes[start...].firstIndex { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") } ?? bytes.count
+                    #expect(JSONArraySplitter.nextQuoteOrEscape(buffer, from: start) == expected)
+                }
+            }
+        }
+    }
 }

@@ -23,4 +23,13 @@ import Testing
     @Test func asciiAndUnicodePathsAgree() {
         #expect(TextFolder.fold("Hello  World") == TextFolder.fold("Hello  World\u{00A0}"))
     }
+
+    @Test(arguments: [
+        "東京 タワー", " 東京", "東京 ", "東京  タワー", "東京\tタワー", "علي الشامي", "anna maria", "anna ", " anna",
+        "Anna", "a\u{0301}", "か\u{3099}き", "", " ", "ab\u{00A0}cd", "ελένη", "ёлка", "straße", "line\u{0001}feed",
+    ])
+    func textAlreadyFoldedComesBackAsTheFullPathWouldGiveIt(text: String) {
+        // Scalars, not String ==, which would call canonically equivalent text equal.
+        #expect(Array(TextFolder.fold(text).unicodeScalars) == Array(TextFolder.foldInFull(text).unicodeScalars))
+    }
 }

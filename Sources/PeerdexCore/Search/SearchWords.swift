@@ -32,6 +32,8 @@ public enum SearchWords {
         if value < 0x80 {
             return (value >= 0x30 && value <= 0x39) || (value >= 0x61 && value <= 0x7A) || (value >= 0x41 && value <= 0x5A)
         }
+        // Whole blocks of letters (and marks) need no look-up of the general category.
+        for range in letterRanges where range.contains(value) { return true }
         switch scalar.properties.generalCategory {
         case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
             .decimalNumber, .letterNumber, .otherNumber, .nonspacingMark, .spacingMark, .enclosingMark:
@@ -41,10 +43,43 @@ public enum SearchWords {
         }
     }
 
+    /// Ranges whose every scalar is a letter or a mark (Cyrillic, Greek, Arabic, kana, CJK,
+    /// Hangul): the scripts of most non-Latin names. `SearchWordsTests` checks each against the
+    /// general category.
+    static let letterRanges: [ClosedRange<UInt32>] = [
+        0x0391...0x03A1, 0x03A3...0x03A9, 0x03B1...0x03C9, 0x0400...0x0481, 0x048A...0x04FF, 0x0620...0x065F,
+        0x3041...0x3096, 0x30A1...0x30FA, 0x30FC...0x30FE, 0x3400...0x4DBF, 0x4E00...0x9FEF, 0xAC00...0xD7A3,
+    ]
+
+    /// Scalars that are each a whole character (no mark, joiner or jamo can extend them) in the
+    /// unspaced scripts: kana without the combining voicing marks, CJK ideographs, Hangul syllables.
+    static let singleScalarCharacters: [ClosedRange<UInt32>] = [
+        0x3041...0x3096, 0x30A1...0x30FA, 0x30FC...0x30FE, 0x3400...0x4DBF, 0x4E00...0x9FEF, 0xAC00...0xD7A3,
+    ]
+
     /// The two-character windows and the last character of a word with letters of unspaced
     /// scripts, so that a two-character query finds them anywhere; nothing for other words.
     static func bigrams(of word: Substring) -> [String] {
         // Scalars first: splitting into characters costs more, and most words need not.
+        guard word.unicodeScalars.contains(where: isUnspacedScalar) else { return [] }
+        // A word of single-scalar characters (most CJK and kana) needs no character splitting.
+        let scalars = Array(word.unicodeScalars)
+        if scalars.allSatisfy(isSingleScalarCharacter) {
+            guard scalars.count > 1 else { return [] }
+            var bigrams = (0..<(scalars.count - 1)).map { index in
+                var pair = String.UnicodeScalarView()
+                pair.append(scalars[index])
+                pair.append(scalars[index + 1])
+                return String(pair)
+            }
+            bigrams.append(String(scalars[scalars.count - 1]))
+            return bigrams
+        }
+        return bigramsByCharacter(of: word)
+    }
+
+    /// `bigrams(of:)` by whole characters: the definition, and the path for words with marks.
+    static func bigramsByCharacter(of word: Substring) -> [String] {
         guard word.unicodeScalars.contains(where: isUnspacedScalar) else { return [] }
         let characters = Array(word)
         guard characters.count > 1, characters.contains(where: isUnspacedScript) else { return [] }
@@ -63,6 +98,11 @@ public enum SearchWords {
     public static func isUnspacedScript(_ character: Character) -> Bool {
         guard let scalar = character.unicodeScalars.first else { return false }
         return isUnspacedScalar(scalar)
+    }
+
+    /// Whether a scalar is a whole character of an unspaced script whatever follows it.
+    private static func isSingleScalarCharacter(_ scalar: Unicode.Scalar) -> Bool {
+        singleScalarCharacters.contains { $0.contains(scalar.value) }
     }
 
     /// Whether a scalar is from a script written without spaces between words.

@@ -48,6 +48,9 @@ public enum TextFolder {
     /// The fast path for text made only of scalars that fold on their own (see `ScalarFolds`):
     /// the same result as `foldInFull` without normalizing whole strings; nil for other text.
     static func foldScalarByScalar(_ text: String) -> String? {
+        // Names in scripts without case (CJK, kana, Arabic) are usually folded already; finding
+        // that out is cheaper than building an equal copy.
+        if isFoldedAlready(text) { return text }
         var output = String.UnicodeScalarView()
         var pendingSpace = false
         for scalar in text.unicodeScalars {
@@ -77,8 +80,32 @@ public enum TextFolder {
         return String(output)
     }
 
+    /// Whether folding would give `text` back unchanged: every scalar folds to itself, and white
+    /// space is already single spaces between words.
+    private static func isFoldedAlready(_ text: String) -> Bool {
+        var previousIsSpace = true
+        for scalar in text.unicodeScalars {
+            let value = scalar.value
+            if value == 0x20 {
+                if previousIsSpace { return false }
+                previousIsSpace = true
+                continue
+            }
+            previousIsSpace = false
+            if value < 0x80 {
+                if (0x41...0x5A).contains(value) || (0x09...0x0D).contains(value) { return false }
+            } else if case .unchanged = ScalarFolds.fold(of: scalar) {
+                continue
+            } else {
+                return false
+            }
+        }
+        return !previousIsSpace || text.isEmpty
+    }
+
     /// The ASCII fast path: most names and nearly all queries take it.
     private static func foldASCII(_ text: String) -> String {
+        if isFoldedAlready(text) { return text }
         var bytes = [UInt8]()
         bytes.reserveCapacity(text.utf8.count)
         var pendingSpace = false

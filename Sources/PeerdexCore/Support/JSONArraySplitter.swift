@@ -23,9 +23,7 @@ public enum JSONArraySplitter {
             let byte = bytes[index]
             if inString {
                 // The tight loop: most bytes are inside strings, and only quotes and escapes matter.
-                while index < bytes.count, bytes[index] != UInt8(ascii: "\""), bytes[index] != UInt8(ascii: "\\") {
-                    index += 1
-                }
+                index = nextQuoteOrEscape(bytes, from: index)
                 guard index < bytes.count else { return nil }
                 if bytes[index] == UInt8(ascii: "\\") {
                     index += 2
@@ -64,6 +62,30 @@ public enum JSONArraySplitter {
             index += 1
         }
         return nil
+    }
+
+    /// The index of the first `"` or `\` at or after `start`, or `bytes.count`.
+    ///
+    /// Eight bytes at a time: a word with neither byte is skipped whole (the classic test for a
+    /// zero byte, applied to the word XORed with each byte value).
+    static func nextQuoteOrEscape(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        var index = start
+        if let base = bytes.baseAddress {
+            let ones: UInt64 = 0x0101_0101_0101_0101
+            let highs: UInt64 = 0x8080_8080_8080_8080
+            while index + 8 <= bytes.count {
+                let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+                let quotes = word ^ (ones &* UInt64(UInt8(ascii: "\"")))
+                let escapes = word ^ (ones &* UInt64(UInt8(ascii: "\\")))
+                let hasZero = ((quotes &- ones) & ~quotes | (escapes &- ones) & ~escapes) & highs
+                if hasZero != 0 { break }
+                index += 8
+            }
+        }
+        while index < bytes.count, bytes[index] != UInt8(ascii: "\""), bytes[index] != UInt8(ascii: "\\") {
+            index += 1
+        }
+        return index
     }
 
     private static func isSpace(_ byte: UInt8) -> Bool {
