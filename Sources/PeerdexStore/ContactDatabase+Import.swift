@@ -140,7 +140,7 @@ private struct ImportBatch {
 
     /// Writes the contact rows and their connection histories.
     func writeContacts(to db: Database, sortKeys: [String]) throws {
-        let insertContact = BulkInsert(db, table: "contact", rowid: "id", columns: ContactRow.writtenColumns)
+        let insertContact = BulkInsert(db, table: "contact", columns: ["id"] + ContactRow.writtenColumns)
         for entry in contacts {
             let sortKey = entry.isMerged ? ContactRow.sortKey(of: entry.contact) : sortKeys[entry.itemIndex]
             try insertContact.insert(rowid: entry.id, ContactRow.values(of: entry.contact, sortKey: sortKey))
@@ -175,18 +175,13 @@ private struct ImportBatch {
                 ], from: 2)
         }
         let indexEntries = entries.wait()
-        // Another core gathers the distinct typo words while this one writes the word rows.
-        let vocabulary = BackgroundTask { [indexEntries] in
-            var words = Set<String>()
-            for entry in indexEntries { words.formUnion(entry.vocabulary) }
-            return words.sorted()
-        }
+        // Another core gathers the distinct typo words and their keys while this one writes the word rows.
+        let vocabulary = BackgroundTask { [indexEntries] in SearchIndex.BulkVocabulary(indexEntries.map(\.vocabulary)) }
         let insertWords = try RawStatement(db, sql: SearchIndex.insertWordsSQL)
         for ((key, _), entry) in zip(indexed, indexEntries) {
             insertWords.bind(key, at: 1)
             try insertWords.run([entry.tokens.databaseValue], from: 2)
         }
-        var knownWords = Set<String>()
-        try SearchIndex.insertVocabulary(vocabulary.wait(), in: db, knownWords: &knownWords)
+        try SearchIndex.insert(vocabulary.wait(), in: db)
     }
 }

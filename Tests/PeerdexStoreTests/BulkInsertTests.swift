@@ -10,7 +10,7 @@ import Testing
         let queue = try DatabaseQueue()
         let stored = try queue.write { db -> [Row] in
             try db.execute(sql: "CREATE TABLE item (id INTEGER PRIMARY KEY, label TEXT NOT NULL, size INTEGER)")
-            let insert = BulkInsert(db, table: "item", rowid: "id", columns: ["label", "size"], rowsPerStatement: 4)
+            let insert = BulkInsert(db, table: "item", columns: ["id", "label", "size"], rowsPerStatement: 4)
             for id in 0..<count {
                 // Empty text must stay '' (not NULL, which the table refuses), and NULL must stay NULL.
                 let label = id % 3 == 0 ? "" : "item \(id) · ünïcode"
@@ -33,7 +33,7 @@ import Testing
         let queue = try DatabaseQueue()
         try queue.write { db in
             try db.execute(sql: "CREATE TABLE item (id INTEGER PRIMARY KEY, label TEXT NOT NULL)")
-            let insert = BulkInsert(db, table: "item", rowid: "id", columns: ["label"], rowsPerStatement: 2)
+            let insert = BulkInsert(db, table: "item", columns: ["id", "label"], rowsPerStatement: 2)
             try insert.insert(rowid: 1, ["fine".databaseValue])
             // When a group holds a NULL label, then writing it fails and says why
             #expect {

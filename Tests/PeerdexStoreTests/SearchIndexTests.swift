@@ -66,4 +66,35 @@ import Testing
         #expect(throws: ContactStoreError.contactExists(Fixtures.peerID(7))) { try database.add(Fixtures.contact(7)) }
         try checkFullTextIntegrity()
     }
+
+    /// Every stored typo word and deletion key, in order.
+    func typoTables(of database: ContactDatabase) throws -> [String] {
+        try database.writer.read { db in
+            try String.fetchAll(db, sql: "SELECT word FROM searchVocabulary ORDER BY word")
+                + String.fetchAll(db, sql: "SELECT key || '|' || word FROM searchFuzzyKey ORDER BY key, word")
+        }
+    }
+
+    @Test func bulkVocabularyStoresWhatOneByOneWould() throws {
+        // Given contacts with many distinct words, repeats, and letters beyond ASCII
+        let names = ["Jonathan Smithers", "Zoë Müller", "Ольга Фёдорова", "Jonathan Weiß", "Μαρία Οικονόμου", "Anna"]
+        let contacts = (0..<60).map { seed in
+            Fixtures.contact(seed, name: names[seed % names.count] + " Word\(seed)", interests: ["knitting", "astronomy\(seed % 7)"])
+        }
+        // When one book adds them one by one, another imports them all, and a third imports them
+        // after already holding a few (so some words are known before)
+        let oneByOne = try ContactDatabase.inMemory()
+        for contact in contacts { _ = try oneByOne.add(contact) }
+        let imported = try ContactDatabase.inMemory()
+        _ = try imported.importContacts(contacts.map { ($0, []) })
+        let partly = try ContactDatabase.inMemory()
+        for contact in contacts.prefix(10) { _ = try partly.add(contact) }
+        _ = try partly.importContacts(contacts.dropFirst(10).map { ($0, []) })
+        // Then all three hold the same typo words and keys
+        let expected = try typoTables(of: oneByOne)
+        #expect(expected.count > 100)
+        #expect(try typoTables(of: imported) == expected)
+        #expect(try typoTables(of: partly) == expected)
+        #expect(try imported.search(SearchQuery("jonathn")).count == 20)
+    }
 }
