@@ -99,7 +99,7 @@ private struct PreparedImport {
 
 /// New contacts of one import, held until they can be written in batches.
 private struct ImportBatch {
-    /// A new contact: its row id, and the item its prepared row and search entries come from.
+    /// A new contact: its row id, and the item its prepared sort key and folded text come from.
     struct Entry {
         var id: Int64
         var contact: Contact

@@ -109,8 +109,8 @@ extension ContactDatabase {
         migrator.registerMigration("v3-lean-trigrams") { db in
             // The text is folded before it is stored (TextFolder lower-cases it), and queries are
             // folded the same way, so the trigram tokenizer's own case folding of every character
-            // is work for nothing. Nothing ranks by column sizes either. Together a fifth of the
-            // trigram index's cost in a bulk import.
+            // is work for nothing. Nothing ranks by column sizes either. Together about a quarter
+            // of the trigram index's cost in a bulk import.
             try db.execute(
                 sql: """
                     CREATE VIRTUAL TABLE contactTextRebuilt USING fts5(

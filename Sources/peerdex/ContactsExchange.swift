@@ -25,9 +25,7 @@ extension Peerdex.Contacts {
             let book = try ContactBook.open(DataDirectory(explicit: global.dataDirectory))
             let report = try ContactExchange(book: book).importFile(at: file, format: format)
             if json { return try Output.json(report) }
-            var counts = [ImportReportEntry.Action: Int]()
             Output.lines(report) { entry, line in
-                counts[entry.action, default: 0] += 1
                 let action = entry.action.rawValue
                 line += action
                 line += String(repeating: " ", count: max(0, 8 - action.count))
@@ -46,6 +44,7 @@ extension Peerdex.Contacts {
                     line += Output.oneLine(reason)
                 }
             }
+            let counts = report.reduce(into: [ImportReportEntry.Action: Int]()) { $0[$1.action, default: 0] += 1 }
             print(
                 "\(counts[.imported] ?? 0) imported, \(counts[.updated] ?? 0) updated, \(counts[.skipped] ?? 0) skipped")
         }
