@@ -160,13 +160,13 @@ private struct ImportBatch {
         let indexed = contacts.compactMap { entry in
             SearchIndex.key(for: entry.contact, id: entry.id).map { (key: $0, item: entry.itemIndex) }
         }.sorted { $0.key < $1.key }
+        let ordered = indexed.map { documents[$0.item] }
         // Other cores derive the word tokens and typo words while this one writes the trigram rows.
-        let entries = ChunkedMap(indexed.map { documents[$0.item] }) { $0.indexEntries() }
+        let entries = ChunkedMap(ordered) { $0.indexEntries() }
         BackgroundThreads.start([entries])
         // One row per execution here: a multi-row VALUES into an FTS5 table runs several times slower.
         let insertText = try RawStatement(db, sql: SearchIndex.insertTextSQL)
-        for (key, item) in indexed {
-            let document = documents[item]
+        for ((key, _), document) in zip(indexed, ordered) {
             insertText.bind(key, at: 1)
             try insertText.run(
                 [
