@@ -61,7 +61,10 @@ let package = Package(
         ),
         .testTarget(
             name: "peerdexTests",
-            dependencies: ["peerdex", "PeerdexCore", "PeerdexStore", "PeerdexTestSupport"]
+            dependencies: [
+                "peerdex", "PeerdexCore", "PeerdexStore", "PeerdexTestSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
         ),
     ]
 )

@@ -5,7 +5,7 @@ import PeerdexCore
 
 extension Peerdex.Contacts {
     /// `peerdex contacts add`: add a contact by peer ID or invite.
-    struct Add: ParsableCommand {
+    struct Add: GlobalOptionsCommand {
         static let configuration = CommandConfiguration(
             abstract: "Add a contact by peer ID or invite.",
             discussion: """

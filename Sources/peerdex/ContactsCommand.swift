@@ -10,5 +10,8 @@ extension Peerdex {
                 Remove.self, Import.self, Export.self,
             ]
         )
+
+        /// So that `peerdex contacts --data-dir DIR list` works too, and `contacts --help` shows it.
+        @OptionGroup var global: GlobalOptions
     }
 }

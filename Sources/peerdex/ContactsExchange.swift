@@ -7,7 +7,7 @@ extension ContactFileFormat: ExpressibleByArgument {}
 
 extension Peerdex.Contacts {
     /// `peerdex contacts import`.
-    struct Import: ParsableCommand {
+    struct Import: GlobalOptionsCommand {
         static let configuration = CommandConfiguration(
             abstract: "Import contacts from a vCard (.vcf) or JSON file.",
             discussion: """
@@ -51,7 +51,7 @@ extension Peerdex.Contacts {
     }
 
     /// `peerdex contacts export`.
-    struct Export: ParsableCommand {
+    struct Export: GlobalOptionsCommand {
         static let configuration = CommandConfiguration(
             abstract: "Export every contact (blocked ones too) as vCard 4.0 or JSON.",
             discussion: "Without --output the export goes to stdout; a file is replaced atomically.")

@@ -3,8 +3,8 @@ import PeerdexApp
 import PeerdexCore
 
 /// The shape shared by the one-contact commands: parse the ID, open the book, act, report.
-protocol SingleContactCommand: ParsableCommand {
-    var global: GlobalOptions { get }
+protocol SingleContactCommand: GlobalOptionsCommand {
+    /// The peer ID or invite as typed.
     var peer: String { get }
     /// Performs the change and returns the line to print.
     func act(on id: PeerID, in book: ContactBook) throws -> String

@@ -4,7 +4,7 @@ import PeerdexCore
 
 extension Peerdex.Contacts {
     /// `peerdex contacts list`: one of the named lists.
-    struct List: ParsableCommand {
+    struct List: GlobalOptionsCommand {
         static let configuration = CommandConfiguration(abstract: "List contacts (blocked ones only with --blocked).")
 
         @OptionGroup var global: GlobalOptions
@@ -43,7 +43,7 @@ extension Peerdex.Contacts {
     }
 
     /// `peerdex contacts search`: ranked local search.
-    struct Search: ParsableCommand {
+    struct Search: GlobalOptionsCommand {
         static let configuration = CommandConfiguration(
             abstract: "Search names, aliases, notes, interests and locations.",
             discussion: """

@@ -4,7 +4,7 @@ import PeerdexCore
 
 extension Peerdex.Contacts {
     /// `peerdex contacts show`: everything we know about one contact.
-    struct Show: ParsableCommand {
+    struct Show: GlobalOptionsCommand {
         static let configuration = CommandConfiguration(abstract: "Show one contact in full, with its connection history.")
 
         @OptionGroup var global: GlobalOptions

@@ -3,7 +3,7 @@ import PeerdexApp
 
 extension Peerdex {
     /// `peerdex id`: print our peer ID and invite.
-    struct Id: ParsableCommand {
+    struct Id: GlobalOptionsCommand {
         static let configuration = CommandConfiguration(
             abstract: "Print your peer ID and invite (created on first use).")
 

@@ -8,17 +8,33 @@ struct Peerdex: ParsableCommand {
         abstract: "Keep and find your peer-to-peer messenger contacts, with no central server.",
         discussion: """
             Data lives in --data-dir, else $PEERDEX_HOME, else $XDG_DATA_HOME/peerdex \
-            (~/.local/share/peerdex). Errors go to stderr with a non-zero exit status; --json \
-            prints one JSON document on stdout.
+            (~/.local/share/peerdex). Global options go before or after the subcommand: \
+            'peerdex --data-dir DIR contacts list' and 'peerdex contacts list --data-dir DIR' are \
+            the same. Errors go to stderr with a non-zero exit status; --json prints one JSON \
+            document on stdout.
             """,
         version: "0.1.0",
         subcommands: [Tui.self, Id.self, Contacts.self],
         defaultSubcommand: Tui.self
     )
+
+    /// Declared here as well as on every subcommand, so that global options may come first.
+    ///
+    /// ArgumentParser hands an option group decoded by a parent command to a subcommand that
+    /// declares the same group, so `peerdex --data-dir DIR id` reaches `Id.global`; without this
+    /// declaration the options were parsed as the default `tui` command's and the subcommand name
+    /// became an unexpected argument.
+    @OptionGroup var global: GlobalOptions
 }
 
-/// Options every command shares.
+/// Options every command shares, accepted before or after the subcommand name.
 struct GlobalOptions: ParsableArguments {
     @Option(name: .customLong("data-dir"), help: ArgumentHelp("Data directory.", valueName: "dir"))
     var dataDirectory: String?
+}
+
+/// A command that takes the global options; every subcommand is one.
+protocol GlobalOptionsCommand: ParsableCommand {
+    /// The global options as parsed, wherever on the line they were given.
+    var global: GlobalOptions { get }
 }

@@ -3,7 +3,7 @@ import PeerdexApp
 
 extension Peerdex {
     /// `peerdex` / `peerdex tui`: the full-screen interface.
-    struct Tui: ParsableCommand {
+    struct Tui: GlobalOptionsCommand {
         static let configuration = CommandConfiguration(
             abstract: "Open the full-screen contact book (the default command).",
             discussion: "Press ? inside for the keys. NO_COLOR turns colors off; see README for config.toml.")
