@@ -110,10 +110,11 @@ import Testing
             + "BEGIN:VCARD\r\nIMPP:peerdex:\(bob.text)\r\nX-PEERDEX-PRIVACY:secret\r\nEND:VCARD\r\n"
             + "BEGIN:VCARD\r\nIMPP:peerdex:\(bob.text)\r\nX-PEERDEX-ADDED:yesterday\r\nEND:VCARD\r\n"
             + "BEGIN:VCARD\r\nIMPP:peerdex:\(bob.text)\r\nno colon\r\nEND:VCARD\r\n"
+            + "BEGIN:VCARD\r\nIMPP:peerdex:\(bob.text)\r\nX-PEERDEX-ADDED:2026-02-31T00:00:00Z\r\nEND:VCARD\r\n"
             + good
         let entries = importAll(text)
-        #expect(entries.map(\.index) == Array(1...7))
-        #expect(entries.map(\.line) == [1, 8, 13, 17, 21, 25, 29])
+        #expect(entries.map(\.index) == Array(1...8))
+        #expect(entries.map(\.line) == [1, 8, 13, 17, 21, 25, 29, 33])
         let reasons = entries.map { entry -> String? in
             if case .skipped(let reason) = entry.result { return reason }
             return nil
@@ -126,6 +127,7 @@ import Testing
                 "X-PEERDEX-PRIVACY 'secret' is not one of public, contacts, friends, private",
                 "X-PEERDEX-ADDED 'yesterday' is not an ISO 8601 time like 2026-11-26T03:10:48.123Z",
                 "line 27: no ':' between the property name and its value",
+                "X-PEERDEX-ADDED '2026-02-31T00:00:00Z': day 31 is impossible (01-28 in February 2026)",
                 nil,
             ]
         )

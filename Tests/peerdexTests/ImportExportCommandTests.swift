@@ -74,7 +74,9 @@ import Testing
         let json = """
             [{"peerId": "\(Fixtures.peerID(5).text)", "name": "Ok"}, {"name": "no id"}, 42,
              {"peerId": "\(Fixtures.peerID(6).text)", "privacy": "secret"},
-             {"peerId": "\(Fixtures.peerID(9).text)", "addedAt": "yesterday"}]
+             {"peerId": "\(Fixtures.peerID(9).text)", "addedAt": "yesterday"},
+             {"peerId": "\(Fixtures.peerID(10).text)", "addedAt": "2026-02-31T00:00:00.000Z"},
+             {"peerId": "\(Fixtures.peerID(11).text)", "lastSeen": "2026-12-31T23:59:60.000Z"}]
             """
         let file = NSTemporaryDirectory() + "peerdex-import-\(UUID().uuidString).json"
         try json.write(toFile: file, atomically: true, encoding: .utf8)
@@ -84,6 +86,8 @@ import Testing
         #expect(result.stdout.contains("missing \"peerId\""))
         #expect(result.stdout.contains("unknown privacy level 'secret'"))
         #expect(result.stdout.contains("addedAt 'yesterday' is not an ISO 8601 time"))
-        #expect(result.stdout.hasSuffix("1 imported, 0 updated, 4 skipped\n"), "\(result.stdout)")
+        #expect(result.stdout.contains("addedAt '2026-02-31T00:00:00.000Z': day 31 is impossible (01-28 in February 2026)"))
+        #expect(result.stdout.contains("lastSeen '2026-12-31T23:59:60.000Z': second 60 is impossible (00-59)"))
+        #expect(result.stdout.hasSuffix("1 imported, 0 updated, 6 skipped\n"), "\(result.stdout)")
     }
 }

@@ -132,8 +132,7 @@ public struct ContactJSON: Codable, Equatable, Sendable {
         guard let privacyLevel = PrivacyLevel(rawValue: privacy) else { throw .invalidPrivacy(privacy) }
         func date(_ text: String?, _ field: String) throws(ContactJSONError) -> Date? {
             guard let text else { return nil }
-            guard let date = ISO8601.date(text) else { throw .invalidDate(field: field, value: text) }
-            return date
+            do { return try ISO8601.parse(text) } catch { throw .invalidDate(field: field, value: text, error) }
         }
         let added = try date(addedAt.isEmpty ? nil : addedAt, "addedAt") ?? defaultAddedAt
         var contact = Contact(
@@ -144,7 +143,10 @@ public struct ContactJSON: Codable, Equatable, Sendable {
         if blocked { contact.blockedAt = try date(blockedAt, "blockedAt") ?? added }
         var history = [ConnectionEvent]()
         for event in connectionHistory ?? [] {
-            guard let time = ISO8601.date(event.time) else { throw .invalidDate(field: "connectionHistory.time", value: event.time) }
+            let time: Date
+            do { time = try ISO8601.parse(event.time) } catch {
+                throw .invalidDate(field: "connectionHistory.time", value: event.time, error)
+            }
             guard let outcome = ConnectionOutcome(rawValue: event.outcome) else { throw .invalidOutcome(event.outcome) }
             history.append(ConnectionEvent(time: time, address: event.address, outcome: outcome))
         }
@@ -182,8 +184,8 @@ public enum ContactJSONError: Error, Equatable, Sendable, CustomStringConvertibl
     case invalidPeerID(PeerIDError)
     /// The privacy level is not one of the four names.
     case invalidPrivacy(String)
-    /// A time is not ISO 8601.
-    case invalidDate(field: String, value: String)
+    /// A time is not ISO 8601, or names an instant that does not exist (`2026-02-31`).
+    case invalidDate(field: String, value: String, ISO8601Error)
     /// A connection outcome is unknown.
     case invalidOutcome(String)
 
@@ -193,7 +195,8 @@ public enum ContactJSONError: Error, Equatable, Sendable, CustomStringConvertibl
         case .invalidPeerID(let error): return "invalid peer ID: \(error)"
         case .invalidPrivacy(let value):
             return "unknown privacy level '\(value)' (expected public, contacts, friends or private)"
-        case .invalidDate(let field, let value): return "\(field) '\(value)' is not an ISO 8601 time"
+        case .invalidDate(let field, let value, .malformed): return "\(field) '\(value)' is not an ISO 8601 time"
+        case .invalidDate(let field, let value, let error): return "\(field) '\(value)': \(error)"
         case .invalidOutcome(let value): return "unknown connection outcome '\(value)'"
         }
     }

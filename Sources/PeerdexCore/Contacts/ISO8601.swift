@@ -26,50 +26,98 @@ public enum ISO8601 {
     }
 
     /// Reads extended (`2026-11-26T03:10:48.123Z`) or basic (`20261126T031048Z`) ISO 8601 with a
-    /// `Z` or `±hh[:mm]` offset; fractions beyond milliseconds are cut. Nil when malformed.
+    /// `Z` or `±hh[:mm]` offset; fractions beyond milliseconds are cut. Nil when malformed or
+    /// impossible; `parse(_:)` says why.
     public static func date(_ text: some StringProtocol) -> Date? {
-        if let date = canonicalDate(text) { return date }
+        try? parse(text)
+    }
+
+    /// Reads a time as `date(_:)` does, or says which part is malformed or impossible
+    /// (`2026-02-31`, second `:60`).
+    public static func parse(_ text: some StringProtocol) throws(ISO8601Error) -> Date {
+        if let fields = canonicalFields(text) { return try date(of: fields) }
         let text = text.trimmingWhitespace()
-        guard let separator = text.firstIndex(where: { $0 == "T" || $0 == "t" }) else { return nil }
+        guard let separator = text.firstIndex(where: { $0 == "T" || $0 == "t" }) else { throw .malformed }
         let datePart = text[..<separator].filter { $0 != "-" }
         var rest = text[text.index(after: separator)...]
-        var offsetMs: Int64 = 0
+        var fields = Fields()
         if rest.last == "Z" || rest.last == "z" {
             rest = rest.dropLast()
         } else if let sign = rest.lastIndex(where: { $0 == "+" || $0 == "-" }) {
             let zone = rest[rest.index(after: sign)...].filter { $0 != ":" }
             guard zone.count == 2 || zone.count == 4, let hours = digits(zone.prefix(2)),
-                let minutes = zone.count == 4 ? digits(zone.suffix(2)) : 0, hours < 24, minutes < 60
-            else { return nil }
-            offsetMs = (hours * 60 + minutes) * 60_000 * (rest[sign] == "-" ? -1 : 1)
+                let minutes = zone.count == 4 ? digits(zone.suffix(2)) : 0
+            else { throw .malformed }
+            guard hours < 24, minutes < 60 else {
+                throw .outOfRange(.offset, String(rest[sign...]), allowed: "-23:59 to +23:59")
+            }
+            fields.offsetMinutes = (hours * 60 + minutes) * (rest[sign] == "-" ? -1 : 1)
             rest = rest[..<sign]
         } else {
-            return nil
+            throw .malformed
         }
-        var fraction: Int64 = 0
         if let dot = rest.firstIndex(where: { $0 == "." || $0 == "," }) {
             let fractionText = rest[rest.index(after: dot)...]
             guard !fractionText.isEmpty, fractionText.allSatisfy({ $0.isASCII && $0.isNumber }),
                 let value = digits((fractionText + "00").prefix(3))
-            else { return nil }
-            fraction = value
+            else { throw .malformed }
+            fields.milliseconds = value
             rest = rest[..<dot]
         }
         let timePart = rest.filter { $0 != ":" }
         guard datePart.count == 8, timePart.count == 6, let year = digits(datePart.prefix(4)),
             let month = digits(datePart.dropFirst(4).prefix(2)), let day = digits(datePart.suffix(2)),
             let hour = digits(timePart.prefix(2)), let minute = digits(timePart.dropFirst(2).prefix(2)),
-            let second = digits(timePart.suffix(2)),
-            (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
-        else { return nil }
-        let days = days(fromCivil: year, month, day)
-        let ms = days * msPerDay + ((hour * 60 + minute) * 60 + second) * 1000 + fraction - offsetMs
-        return date(milliseconds: ms)
+            let second = digits(timePart.suffix(2))
+        else { throw .malformed }
+        (fields.year, fields.month, fields.day) = (year, month, day)
+        (fields.hour, fields.minute, fields.second) = (hour, minute, second)
+        return try date(of: fields)
+    }
+
+    /// The parts of a written time, before they are checked.
+    private struct Fields {
+        var year: Int64 = 0, month: Int64 = 0, day: Int64 = 0
+        var hour: Int64 = 0, minute: Int64 = 0, second: Int64 = 0, milliseconds: Int64 = 0
+        var offsetMinutes: Int64 = 0
+    }
+
+    /// The instant the fields name, once each is within its range (the day within its month).
+    private static func date(of fields: Fields) throws(ISO8601Error) -> Date {
+        guard (1...12).contains(fields.month) else { throw .outOfRange(.month, pad(fields.month, 2), allowed: "01-12") }
+        let lastDay = daysInMonth(fields.year, fields.month)
+        guard (1...lastDay).contains(fields.day) else {
+            throw .outOfRange(
+                .day, pad(fields.day, 2),
+                allowed: "01-\(lastDay) in \(monthNames[Int(fields.month) - 1]) \(pad(fields.year, 4))")
+        }
+        guard fields.hour < 24 else { throw .outOfRange(.hour, pad(fields.hour, 2), allowed: "00-23") }
+        guard fields.minute < 60 else { throw .outOfRange(.minute, pad(fields.minute, 2), allowed: "00-59") }
+        // A leap second cannot be stored as a distinct instant (Date has none); refusing it is
+        // better than silently moving it to the next minute.
+        guard fields.second < 60 else { throw .outOfRange(.second, pad(fields.second, 2), allowed: "00-59") }
+        let days = days(fromCivil: fields.year, fields.month, fields.day)
+        let seconds = (fields.hour * 60 + fields.minute - fields.offsetMinutes) * 60 + fields.second
+        return date(milliseconds: days * msPerDay + seconds * 1000 + fields.milliseconds)
+    }
+
+    private static let monthNames = [
+        "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+        "November", "December",
+    ]
+
+    /// Days in a month of the proleptic Gregorian calendar.
+    static func daysInMonth(_ year: Int64, _ month: Int64) -> Int64 {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
     }
 
     /// The fast path for exactly what `string(_:)` writes, `YYYY-MM-DDTHH:MM:SS.sssZ`: a bulk
-    /// import reads hundreds of thousands of these.
-    private static func canonicalDate(_ text: some StringProtocol) -> Date? {
+    /// import reads hundreds of thousands of these. Nil for any other shape.
+    private static func canonicalFields(_ text: some StringProtocol) -> Fields? {
         var utf8 = text.utf8.makeIterator()
         var bytes = (UInt8(0), UInt8(0), UInt8(0), UInt8(0), UInt8(0), UInt8(0), UInt8(0), UInt8(0), UInt8(0),
             UInt8(0), UInt8(0), UInt8(0), UInt8(0), UInt8(0), UInt8(0), UInt8(0), UInt8(0), UInt8(0), UInt8(0),
@@ -84,7 +132,7 @@ public enum ISO8601 {
             return count
         }
         guard count == 24 else { return nil }
-        return withUnsafeBytes(of: &bytes) { b -> Date? in
+        return withUnsafeBytes(of: &bytes) { b -> Fields? in
             guard b[4] == 0x2D, b[7] == 0x2D, b[10] == 0x54, b[13] == 0x3A, b[16] == 0x3A, b[19] == 0x2E, b[23] == 0x5A
             else { return nil }
             func number(_ start: Int, _ length: Int) -> Int64? {
@@ -97,11 +145,11 @@ public enum ISO8601 {
                 return value
             }
             guard let year = number(0, 4), let month = number(5, 2), let day = number(8, 2), let hour = number(11, 2),
-                let minute = number(14, 2), let second = number(17, 2), let fraction = number(20, 3),
-                (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
+                let minute = number(14, 2), let second = number(17, 2), let fraction = number(20, 3)
             else { return nil }
-            let ms = days(fromCivil: year, month, day) * msPerDay + ((hour * 60 + minute) * 60 + second) * 1000 + fraction
-            return date(milliseconds: ms)
+            return Fields(
+                year: year, month: month, day: day, hour: hour, minute: minute, second: second,
+                milliseconds: fraction)
         }
     }
 
@@ -139,5 +187,26 @@ public enum ISO8601 {
     private static func pad(_ value: Int64, _ width: Int) -> String {
         let text = String(value)
         return String(repeating: "0", count: max(0, width - text.count)) + text
+    }
+}
+
+/// Why a text is not a time `ISO8601` accepts; each case reads as one line.
+public enum ISO8601Error: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The part of a time that is out of range.
+    public enum Field: String, Sendable {
+        case month, day, hour, minute, second, offset
+    }
+
+    /// Not in a shape ISO 8601 allows.
+    case malformed
+    /// A field is outside its range: `value` as written, and what is allowed.
+    case outOfRange(Field, String, allowed: String)
+
+    /// One line that explains the problem to a person.
+    public var description: String {
+        switch self {
+        case .malformed: return "not an ISO 8601 time like 2026-11-26T03:10:48.123Z"
+        case .outOfRange(let field, let value, let allowed): return "\(field.rawValue) \(value) is impossible (\(allowed))"
+        }
     }
 }

@@ -153,9 +153,12 @@ extension Contact {
 
     private static func time(_ field: String, in card: VCard) throws(VCardImportError) -> Date? {
         guard let raw = card.first(field)?.text else { return nil }
-        guard let date = ISO8601.date(raw) else {
+        do {
+            return try ISO8601.parse(raw)
+        } catch .malformed {
             throw .invalidField(name: field, value: raw, expected: "an ISO 8601 time like 2026-11-26T03:10:48.123Z")
+        } catch {
+            throw .impossibleTime(name: field, value: raw, error)
         }
-        return date
     }
 }

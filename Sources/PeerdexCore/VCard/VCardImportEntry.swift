@@ -37,6 +37,8 @@ public enum VCardImportError: Error, Equatable, Sendable, CustomStringConvertibl
     case invalidPeerID(PeerIDError)
     /// A peerdex field has a value it cannot have, e.g. `X-PEERDEX-PRIVACY:secret`.
     case invalidField(name: String, value: String, expected: String)
+    /// A property holds a well-formed time that does not exist (`2026-02-31`, second 60).
+    case impossibleTime(name: String, value: String, ISO8601Error)
 
     /// One line that explains the problem to a person.
     public var description: String {
@@ -48,6 +50,8 @@ public enum VCardImportError: Error, Equatable, Sendable, CustomStringConvertibl
         case .invalidField(let name, let value, let expected):
             let shown = value.count > 40 ? value.prefix(40) + "…" : value
             return "\(name) '\(shown)' is not \(expected)"
+        case .impossibleTime(let name, let value, let error):
+            return "\(name) '\(value)': \(error)"
         }
     }
 }
