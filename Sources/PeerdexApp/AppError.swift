@@ -11,6 +11,8 @@ public enum AppError: Error, CustomStringConvertible {
     case unreadableFile(path: String, reason: String)
     /// A file could not be written.
     case unwritableFile(path: String, reason: String)
+    /// An export could not be produced; nothing was written.
+    case exportFailed(reason: String)
     /// Text given as a peer ID or invite is malformed.
     case invalidPeer(String, InviteError)
     /// The user tried to add themselves.
@@ -27,6 +29,7 @@ public enum AppError: Error, CustomStringConvertible {
         case .identity(let path, let reason): return "identity key \(path): \(reason)"
         case .unreadableFile(let path, let reason): return "cannot read \(path): \(reason)"
         case .unwritableFile(let path, let reason): return "cannot write \(path): \(reason)"
+        case .exportFailed(let reason): return "export failed, nothing was written: \(reason)"
         case .invalidPeer(let text, let error):
             let shown = text.count > 80 ? String(text.prefix(77)) + "..." : text
             return "'\(shown)': \(error)"

@@ -63,9 +63,16 @@ public struct ContactExchange: Sendable {
     public static let maximumFileSize = 256 * 1024 * 1024
 
     let book: ContactBook
+    /// How contacts become JSON; tests give one that fails, to prove that a failure writes nothing.
+    let encodeJSON: @Sendable ([ContactJSON]) throws -> Data
 
     /// An exchange over an opened book.
-    public init(book: ContactBook) { self.book = book }
+    public init(book: ContactBook) { self.init(book: book, encodeJSON: Self.prettyJSON) }
+
+    init(book: ContactBook, encodeJSON: @escaping @Sendable ([ContactJSON]) throws -> Data) {
+        self.book = book
+        self.encodeJSON = encodeJSON
+    }
 
     /// Imports a file and reports on every entry; a bad entry never stops the others.
     public func importFile(at path: String, format: ContactFileFormat? = nil) throws(AppError) -> [ImportReportEntry] {
@@ -82,18 +89,33 @@ public struct ContactExchange: Sendable {
         return try apply(parsed)
     }
 
-    /// The whole book, blocked contacts included, in one format.
-    public func export(as format: ContactFileFormat) throws(AppError) -> String {
+    /// The whole book, blocked contacts included, in one format; throws rather than return less.
+    public func export(as format: ContactFileFormat) throws(AppError) -> Data {
         let everything = try book.store { try $0.everything() }
         switch format {
         case .vcard:
-            return Contact.vCardText(for: everything.map(\.contact))
+            return Data(Contact.vCardText(for: everything.map(\.contact)).utf8)
         case .json:
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             let records = everything.map { ContactJSON($0.contact, history: $0.history) }
-            return String(decoding: (try? encoder.encode(records)) ?? Data("[]".utf8), as: UTF8.self) + "\n"
+            do {
+                return try encodeJSON(records) + Data("\n".utf8)
+            } catch {
+                throw .exportFailed(reason: "the contacts cannot be written as JSON (\(error))")
+            }
         }
+    }
+
+    /// Exports to a file that is replaced only by a whole export: on any failure (encoding, a full
+    /// disk) the previous file stays as it was.
+    public func export(as format: ContactFileFormat, to path: String) throws(AppError) {
+        try AtomicFile.replace(path, with: export(as: format))
+    }
+
+    /// Pretty, sorted JSON; keys sorted so that two exports of the same book are byte-identical.
+    static func prettyJSON(_ records: [ContactJSON]) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(records)
     }
 
     // MARK: - Parsing
@@ -248,15 +270,6 @@ public struct ContactExchange: Sendable {
             throw .unreadableFile(path: path, reason: "not UTF-8 text")
         }
         return text
-    }
-
-    /// Writes a file so that it is either wholly new or untouched: temp file, fsync, rename.
-    public static func writeAtomically(_ text: String, to path: String) throws(AppError) {
-        do {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw .unwritableFile(path: path, reason: DataDirectory.reason(error))
-        }
     }
 
     static func describe(_ error: any Error) -> String {

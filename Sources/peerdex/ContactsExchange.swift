@@ -54,7 +54,12 @@ extension Peerdex.Contacts {
     struct Export: GlobalOptionsCommand {
         static let configuration = CommandConfiguration(
             abstract: "Export every contact (blocked ones too) as vCard 4.0 or JSON.",
-            discussion: "Without --output the export goes to stdout; a file is replaced atomically.")
+            discussion: """
+                Without --output the export goes to stdout. With it, the file is replaced only by a \
+                whole export: if anything fails (encoding, a full disk) the previous file is left as it \
+                was and the command exits non-zero. A new file is created with mode 0600, as it holds \
+                private contact details; a replaced file keeps its mode.
+                """)
 
         @OptionGroup var global: GlobalOptions
         @Option(help: "vcard or json (default: from the --output name, else vcard).") var format: ContactFileFormat?
@@ -63,11 +68,11 @@ extension Peerdex.Contacts {
         func run() throws {
             let book = try ContactBook.open(DataDirectory(explicit: global.dataDirectory))
             let chosen = format ?? output.flatMap(ContactFileFormat.init(fileName:)) ?? .vcard
-            let text = try ContactExchange(book: book).export(as: chosen)
-            if let output {
-                try ContactExchange.writeAtomically(text, to: output)
-            } else {
-                FileHandle.standardOutput.write(Data(text.utf8))
+            let exchange = ContactExchange(book: book)
+            if let output { return try exchange.export(as: chosen, to: output) }
+            let data = try exchange.export(as: chosen)
+            do { try FileHandle.standardOutput.write(contentsOf: data) } catch {
+                throw AppError.unwritableFile(path: "standard output", reason: "\(error)")
             }
         }
     }

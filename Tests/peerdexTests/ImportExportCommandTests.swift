@@ -90,4 +90,30 @@ import Testing
         #expect(result.stdout.contains("lastSeen '2026-12-31T23:59:60.000Z': second 60 is impossible (00-59)"))
         #expect(result.stdout.hasSuffix("1 imported, 0 updated, 6 skipped\n"), "\(result.stdout)")
     }
+
+    @Test func anExportThatCannotBeWrittenLeavesTheOldFileAndSaysWhy() throws {
+        defer { source.cleanUp() }
+        let note = String(repeating: "x", count: 30_000)
+        for seed in 1...6 {
+            try #require(try source.run(["contacts", "add", Fixtures.peerID(seed).text, "--note", note]).status == 0)
+        }
+        let output = source.dataDirectory + "/export.json"
+        try "the previous export".write(toFile: output, atomically: true, encoding: .utf8)
+        // A full disk, as seen by the writer: a 64 KiB file-size limit (SIGXFSZ ignored, so that
+        // write(2) fails with EFBIG); the book's own files are smaller than that.
+        let shell = Process()
+        shell.executableURL = URL(fileURLWithPath: "/bin/sh")
+        let command = [CommandRunner.executable.path, "contacts", "export", "--output", output, "--data-dir", source.dataDirectory]
+        shell.arguments = ["-c", "trap '' XFSZ; ulimit -f 128; exec \"$@\"", "sh"] + command
+        let errors = Pipe()
+        shell.standardError = errors
+        try shell.run()
+        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        shell.waitUntilExit()
+        #expect(shell.terminationStatus != 0)
+        #expect(message.contains("cannot write \(output): File too large"), "\(message)")
+        #expect(try String(contentsOfFile: output, encoding: .utf8) == "the previous export")
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: source.dataDirectory).filter { $0.hasPrefix(".export") }
+        #expect(leftovers == [])
+    }
 }

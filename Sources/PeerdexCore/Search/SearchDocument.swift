@@ -46,8 +46,9 @@ public struct SearchDocument: Hashable, Sendable {
 
     /// What the index stores for this document, in one pass over its words: the word index's
     /// tokens (each word, then its CJK bigrams), and the words that typo matching may find (four
-    /// or more characters, spaced scripts), in order and with repeats: the store skips the words
-    /// it already has, so a set here would only hash them twice.
+    /// or more characters, at most `SearchQuery.maximumFuzzyBytes` bytes, spaced scripts), in order
+    /// and with repeats: the store skips the words it already has, so a set here would only hash
+    /// them twice.
     public func indexEntries() -> (tokens: String, vocabulary: [String]) {
         let minimumLength = SearchQuery.minimumFuzzyLength - 1
         var tokens = ""
@@ -70,7 +71,7 @@ public struct SearchDocument: Hashable, Sendable {
                         tokens.append(bigram)
                     }
                 }
-                guard word.utf8.count >= minimumLength else { continue }
+                guard word.utf8.count >= minimumLength, word.utf8.count <= SearchQuery.maximumFuzzyBytes else { continue }
                 if word.utf8.allSatisfy({ $0 < 0x80 })
                     || (word.count >= minimumLength && !(isUnspaced && word.contains(where: SearchWords.isUnspacedScript)))
                 {
@@ -96,7 +97,8 @@ public struct SearchDocument: Hashable, Sendable {
                 let word = field[start..<index]
                 if !tokens.isEmpty { tokens.append(" ") }
                 tokens.append(contentsOf: word)
-                if bytes.distance(from: start, to: index) >= minimumLength { vocabulary.append(String(word)) }
+                let length = bytes.distance(from: start, to: index)
+                if length >= minimumLength, length <= SearchQuery.maximumFuzzyBytes { vocabulary.append(String(word)) }
                 wordStart = nil
             }
             guard index != bytes.endIndex else { return }

@@ -4,6 +4,9 @@ public struct SearchQuery: Hashable, Sendable {
     public static let minimumSubstringLength = 3
     /// Terms at least this long also match words one typo away.
     public static let minimumFuzzyLength = 5
+    /// Terms and words longer than this (in UTF-8 bytes) have no typo matching: a word's typo keys
+    /// grow with the square of its length, and a 30,000-letter "word" in a note took 24 s to add.
+    public static let maximumFuzzyBytes = 64
 
     /// The text as the user typed it.
     public let raw: String
@@ -42,6 +45,7 @@ public struct SearchTerm: Hashable, Sendable {
         let isUnspaced = characters.contains(where: SearchWords.isUnspacedScript)
         allowsSubstring = text.unicodeScalars.count >= SearchQuery.minimumSubstringLength || isUnspaced
         allowsFuzzy = characters.count >= SearchQuery.minimumFuzzyLength && !isUnspaced
+            && text.utf8.count <= SearchQuery.maximumFuzzyBytes
             && characters.allSatisfy(SearchWords.isWordCharacter)
         hasWordCharacters = characters.contains(where: SearchWords.isWordCharacter)
     }
