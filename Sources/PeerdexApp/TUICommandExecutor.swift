@@ -25,19 +25,14 @@ public struct TUICommandExecutor: Sendable {
     private func answer(_ command: Command) throws(AppError) -> [Message] {
         switch command {
         case .loadCounts:
-            let counts = try book.store { database in
-                PaneCounts(
-                    contacts: try database.count(in: .all), favorites: try database.count(in: .favorites),
-                    nearby: 0, blocked: try database.count(in: .blocked))
-            }
-            return [.countsChanged(counts)]
+            let counts = try book.store { try $0.counts() }
+            return [.countsChanged(
+                PaneCounts(contacts: counts[.all] ?? 0, favorites: counts[.favorites] ?? 0, nearby: 0, blocked: counts[.blocked] ?? 0))]
         case .loadWindow(let pane, let offset, let limit):
             guard let list = Self.list(for: pane) else {
                 return [.windowLoaded(ContactWindow(pane: pane, offset: offset, rows: [], total: 0))]
             }
-            let (rows, total) = try book.store { database in
-                (try database.contacts(in: list, offset: offset, limit: limit), try database.count(in: list))
-            }
+            let (rows, total) = try book.store { try $0.window(of: list, offset: offset, limit: limit) }
             return [.windowLoaded(ContactWindow(pane: pane, offset: offset, rows: rows, total: total))]
         case .search(let query, let limit):
             let results = try book.store { try $0.search(SearchQuery(query), limit: limit) }
@@ -64,9 +59,8 @@ public struct TUICommandExecutor: Sendable {
             }
             return [.mutationSucceeded("Saved \(contact.displayName)")]
         case .removeContact(let id):
-            let name = try book.store { try $0.contact(id) }?.displayName ?? id.shortText
-            try book.store { try $0.remove(id) }
-            return [.mutationSucceeded("Removed \(name)")]
+            let removed = try book.store { try $0.remove(id) }
+            return [.mutationSucceeded("Removed \(removed.displayName)")]
         case .quit:
             return []
         }

@@ -13,23 +13,59 @@ extension ContactDatabase {
     public func contacts(in list: ContactList, offset: Int = 0, limit: Int? = nil) throws(ContactStoreError)
         -> [Contact]
     {
-        let (filter, order) = Self.clauses(for: list)
-        let start = max(0, offset)
-        // The recent list is the first `recentCapacity` rows of its order; a page never reads past it.
-        let end = list == .recent ? ContactList.recentCapacity : nil
-        let count = [limit, end.map { max(0, $0 - start) }].compactMap { $0 }.min() ?? -1  // -1: no LIMIT
-        let sql = "SELECT \(ContactRow.columns) FROM contact WHERE \(filter) ORDER BY \(order) LIMIT \(count) OFFSET \(start)"
-        return try perform { writer in
-            try writer.read { db in try Row.fetchAll(db, sql: sql).map { try ContactRow.contact(from: $0) } }
+        try perform { writer in try writer.read { db in try Self.page(of: list, offset: offset, limit: limit, in: db) } }
+    }
+
+    /// A page of a list and the list's total, read in one transaction so that they agree.
+    public func window(of list: ContactList, offset: Int, limit: Int) throws(ContactStoreError)
+        -> (rows: [Contact], total: Int)
+    {
+        try perform { writer in
+            try writer.read { db in
+                (try Self.page(of: list, offset: offset, limit: limit, in: db), try Self.count(of: list, in: db))
+            }
         }
     }
 
     /// How many contacts one of the named lists holds.
     public func count(in list: ContactList) throws(ContactStoreError) -> Int {
-        let (filter, _) = Self.clauses(for: list)
-        let count = try perform { writer in
-            try writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM contact WHERE \(filter)") ?? 0 }
+        try perform { writer in try writer.read { db in try Self.count(of: list, in: db) } }
+    }
+
+    /// The size of every named list, read in one transaction.
+    public func counts() throws(ContactStoreError) -> [ContactList: Int] {
+        try perform { writer in
+            try writer.read { db in
+                var counts = [ContactList: Int]()
+                for list in ContactList.allCases { counts[list] = try Self.count(of: list, in: db) }
+                return counts
+            }
         }
+    }
+
+    /// A contact with its connection history, oldest first, read together; nil when not in the book.
+    public func details(of peerID: PeerID) throws(ContactStoreError) -> (contact: Contact, history: [ConnectionEvent])? {
+        try perform { writer in
+            try writer.read { db in
+                guard let (id, contact) = try ContactRow.find(peerID, in: db) else { return nil }
+                return (contact, try connectionHistory(contactID: id, in: db))
+            }
+        }
+    }
+
+    private static func page(of list: ContactList, offset: Int, limit: Int?, in db: Database) throws -> [Contact] {
+        let (filter, order) = clauses(for: list)
+        let start = max(0, offset)
+        // The recent list is the first `recentCapacity` rows of its order; a page never reads past it.
+        let end = list == .recent ? ContactList.recentCapacity : nil
+        let count = [limit, end.map { max(0, $0 - start) }].compactMap { $0 }.min() ?? -1  // -1: no LIMIT
+        let sql = "SELECT \(ContactRow.columns) FROM contact WHERE \(filter) ORDER BY \(order) LIMIT \(count) OFFSET \(start)"
+        return try Row.fetchAll(db, sql: sql).map { try ContactRow.contact(from: $0) }
+    }
+
+    private static func count(of list: ContactList, in db: Database) throws -> Int {
+        let (filter, _) = clauses(for: list)
+        let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM contact WHERE \(filter)") ?? 0
         return list == .recent ? min(count, ContactList.recentCapacity) : count
     }
 

@@ -60,8 +60,10 @@ extension ContactDatabase {
         }
     }
 
-    /// Deletes a contact with its connection history and index entries.
-    public func remove(_ peerID: PeerID) throws(ContactStoreError) {
+    /// Deletes a contact with its connection history and index entries, in one transaction;
+    /// returns the contact as it was, so the caller can say whom it removed.
+    @discardableResult
+    public func remove(_ peerID: PeerID) throws(ContactStoreError) -> Contact {
         try perform { writer in
             try writer.write { db in
                 guard let (id, stored) = try ContactRow.find(peerID, in: db) else {
@@ -70,6 +72,7 @@ extension ContactDatabase {
                 var knownWords = Set<String>()
                 try SearchIndex.update(id: id, from: stored, to: nil, in: db, knownWords: &knownWords)
                 try db.execute(sql: "DELETE FROM contact WHERE id = ?", arguments: [id])
+                return stored
             }
         }
     }

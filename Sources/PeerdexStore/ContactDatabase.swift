@@ -23,7 +23,16 @@ public struct ContactDatabase: Sendable {
     public let path: String
 
     /// Opens (creating if needed) the database file at `path` and brings its schema up to date.
-    public static func open(at path: String) throws(ContactStoreError) -> ContactDatabase {
+    ///
+    /// Several processes may open a new or old file at once: opening runs under a lock file
+    /// (`<path>-lock`), so one process creates and migrates the file while the others wait, then
+    /// find nothing to do. Without it, SQLite answered a second process's `journal_mode = WAL`
+    /// on a new file with an immediate SQLITE_BUSY (no busy handler runs there), and GRDB's
+    /// migrator, which checks what is applied before it applies each migration in a transaction
+    /// of its own, failed on "UNIQUE constraint failed: grdb_migrations.identifier".
+    public static func open(at path: String, busyTimeout: TimeInterval = busyTimeout) throws(ContactStoreError)
+        -> ContactDatabase
+    {
         var configuration = Configuration()
         configuration.busyMode = .timeout(busyTimeout)
         configuration.prepareDatabase { db in
@@ -38,8 +47,9 @@ public struct ContactDatabase: Sendable {
             try db.execute(sql: "PRAGMA cache_size = -\(cacheKiB)")
         }
         do {
-            let pool = try DatabasePool(path: path, configuration: configuration)
-            return try ContactDatabase(writer: pool, path: path)
+            return try FileLock.holding(path + "-lock", purpose: "open or upgrade the contact book") {
+                try ContactDatabase(writer: DatabasePool(path: path, configuration: configuration), path: path)
+            }
         } catch let error as ContactStoreError {
             throw error
         } catch {
@@ -93,7 +103,8 @@ public struct ContactDatabase: Sendable {
         switch error.resultCode.primaryResultCode {
         case .SQLITE_NOTADB: return .notADatabase(path: path)
         case .SQLITE_CORRUPT: return .corrupt(path: path, reason: reason)
-        case .SQLITE_CANTOPEN, .SQLITE_READONLY, .SQLITE_PERM, .SQLITE_IOERR, .SQLITE_FULL, .SQLITE_BUSY:
+        case .SQLITE_BUSY, .SQLITE_LOCKED: return .busy(path: path)
+        case .SQLITE_CANTOPEN, .SQLITE_READONLY, .SQLITE_PERM, .SQLITE_IOERR, .SQLITE_FULL:
             return .cannotOpen(path: path, reason: reason)
         default: return .database(reason)
         }

@@ -12,10 +12,18 @@ public enum ContactStoreError: Error, Equatable, Sendable, CustomStringConvertib
     case contactNotFound(PeerID)
     /// A contact with this peer ID is already in the book.
     case contactExists(PeerID)
+    /// Another process held the database's write lock for longer than the busy timeout.
+    case busy(path: String)
     /// The database is damaged.
     case corrupt(path: String, reason: String)
     /// Another error from SQLite, with its message.
     case database(String)
+
+    /// Whether trying again later may succeed (nothing is wrong but another process's lock).
+    public var isTransient: Bool {
+        if case .busy = self { return true }
+        return false
+    }
 
     /// One line that explains the problem to a person.
     public var description: String {
@@ -31,6 +39,9 @@ public enum ContactStoreError: Error, Equatable, Sendable, CustomStringConvertib
             return "no contact with peer ID \(id)"
         case .contactExists(let id):
             return "\(id) is already in your contacts"
+        case .busy(let path):
+            return "the contact database \(path) is busy: another program has been writing to it for "
+                + "\(Int(ContactDatabase.busyTimeout)) s; try again"
         case .corrupt(let path, let reason):
             return "the contact database \(path) is damaged: \(reason)"
         case .database(let message):

@@ -91,9 +91,7 @@ extension Peerdex.Contacts {
         @Argument(help: ArgumentHelp("Peer ID or invite.", valueName: "peer-id")) var peer: String
 
         func act(on id: PeerID, in book: ContactBook) throws -> String {
-            let name = try book.store { try $0.contact(id) }?.displayName ?? id.text
-            try book.store { try $0.remove(id) }
-            return "removed \(name)"
+            "removed \(try book.store { try $0.remove(id) }.displayName)"
         }
     }
 }

@@ -14,10 +14,9 @@ extension Peerdex.Contacts {
         func run() throws {
             let id = try ContactBook.parsePeer(peer).peerID
             let book = try ContactBook.open(DataDirectory(explicit: global.dataDirectory))
-            guard let contact = try book.store({ try $0.contact(id) }) else {
+            guard let (contact, history) = try book.store({ try $0.details(of: id) }) else {
                 throw AppError.store(.contactNotFound(id))
             }
-            let history = try book.store { try $0.connectionHistory(of: id) }
             if json { return try Output.json(ContactJSON(contact, history: history)) }
             let rows: [(String, String)] = [
                 ("peer ID", contact.peerID.text),

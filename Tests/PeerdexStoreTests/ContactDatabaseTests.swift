@@ -120,3 +120,35 @@ import Testing
         #expect(try database.search(SearchQuery("nightingale")).map(\.contact.name) == ["Anna"])
     }
 }
+
+/// Each user action and each read a screen needs is one method and one transaction.
+@Suite struct ContactDatabaseTransactionTests {
+    let database = try! ContactDatabase.inMemory()
+
+    @Test func removeReturnsWhomItRemoved() throws {
+        try database.add(Fixtures.contact(1, name: "Anna"))
+        let removed = try database.remove(Fixtures.peerID(1))
+        #expect(removed.name == "Anna")
+        #expect(try database.contact(Fixtures.peerID(1)) == nil)
+        #expect(try database.search(SearchQuery("anna")).isEmpty)
+    }
+
+    @Test func aWindowComesWithItsTotalAndCountsComeTogether() throws {
+        for index in 1...5 { try database.add(Fixtures.contact(index, name: "C\(index)")) }
+        try database.setFavorite(Fixtures.peerID(2), true, at: Fixtures.now)
+        try database.setBlocked(Fixtures.peerID(5), true, at: Fixtures.now)
+        let window = try database.window(of: .all, offset: 1, limit: 2)
+        #expect(window.rows.map(\.name) == ["C2", "C3"])
+        #expect(window.total == 4)
+        #expect(try database.counts() == [.all: 4, .favorites: 1, .blocked: 1, .recent: 1])
+    }
+
+    @Test func detailsAreTheContactWithItsHistory() throws {
+        try database.add(Fixtures.contact(1, name: "Anna"))
+        try database.recordConnection(Fixtures.peerID(1), ConnectionEvent(time: Fixtures.now, address: "127.0.0.1:4001", outcome: .connected))
+        let details = try #require(try database.details(of: Fixtures.peerID(1)))
+        #expect(details.contact.name == "Anna")
+        #expect(details.history.map(\.address) == ["127.0.0.1:4001"])
+        #expect(try database.details(of: Fixtures.peerID(2)) == nil)
+    }
+}

@@ -55,6 +55,28 @@ public struct CommandRunner: Sendable {
         return Result(status: process.terminationStatus, stdout: output, stderr: errors)
     }
 
+    /// Starts `count` runs of `peerdex <arguments> --data-dir <dir>` at once (each spawned before any
+    /// is waited for) and returns how each ended, in order.
+    public func runTogether(_ count: Int, _ arguments: [String]) throws -> [Result] {
+        let processes = (0..<count).map { _ in
+            let process = Process()
+            process.executableURL = Self.executable
+            process.arguments = arguments + ["--data-dir", dataDirectory]
+            let (stdout, stderr) = (Pipe(), Pipe())
+            process.standardOutput = stdout
+            process.standardError = stderr
+            process.standardInput = FileHandle.nullDevice
+            return (process, stdout, stderr)
+        }
+        for (process, _, _) in processes { try process.run() }
+        return processes.map { process, stdout, stderr in
+            let output = Self.readAll(stdout.fileHandleForReading)
+            let errors = Self.readAll(stderr.fileHandleForReading)
+            process.waitUntilExit()
+            return Result(status: process.terminationStatus, stdout: output, stderr: errors)
+        }
+    }
+
     /// Runs a command whose stdout is one JSON document and decodes it.
     public func json(_ arguments: [String]) throws -> Any {
         let result = try run(arguments + ["--json"])

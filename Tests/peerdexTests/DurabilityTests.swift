@@ -63,3 +63,31 @@ import Testing
         #expect(lost.isEmpty, "lost \(lost.count) acknowledged writes")
     }
 }
+
+/// Many processes starting at once on one data directory, as scripts and a TUI do.
+@Suite(.timeLimit(.minutes(2))) struct FirstUseRaceTests {
+    @Test func dozensOfProcessesOnAFreshDataDirectoryAgreeOnOneIdentityAndOneBook() throws {
+        let cli = CommandRunner()
+        defer { cli.cleanUp() }
+        let results = try cli.runTogether(32, ["id", "--json"])
+        #expect(results.filter { $0.status != 0 }.map(\.stderr) == [])
+        let peerIDs = Set(results.map { $0.stdout })
+        #expect(peerIDs.count == 1, "\(peerIDs)")
+        let listed = try cli.runTogether(16, ["contacts", "list", "--json"])
+        #expect(listed.filter { $0.status != 0 }.map(\.stderr) == [])
+    }
+
+    @Test func dozensOfProcessesMigrateAVersionOneKeyToTheSameFile() throws {
+        let cli = CommandRunner()
+        defer { cli.cleanUp() }
+        try FileManager.default.createDirectory(atPath: cli.dataDirectory, withIntermediateDirectories: true)
+        let seed = Data((0..<32).map { UInt8($0 * 7 & 0xFF) })
+        let keyPath = cli.dataDirectory + "/identity.key"
+        FileManager.default.createFile(atPath: keyPath, contents: seed, attributes: [.posixPermissions: 0o600])
+        let results = try cli.runTogether(24, ["id", "--json"])
+        #expect(results.filter { $0.status != 0 }.map(\.stderr) == [])
+        #expect(Set(results.map { $0.stdout }).count == 1)
+        let text = try String(contentsOfFile: keyPath, encoding: .utf8)
+        #expect(text.contains("version 2\ned25519-seed \(seed.base64EncodedString())\nx25519-private "))
+    }
+}
