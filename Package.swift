@@ -19,10 +19,11 @@ let package = Package(
     ],
     targets: [
         .target(name: "PeerdexCore"),
+        .target(name: "PeerdexParallel"),
         .target(
             name: "PeerdexStore",
             dependencies: [
-                "PeerdexCore", .product(name: "GRDB", package: "GRDB.swift"),
+                "PeerdexCore", "PeerdexParallel", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),
@@ -32,7 +33,7 @@ let package = Package(
         .target(
             name: "PeerdexApp",
             dependencies: [
-                "PeerdexCore", "PeerdexStore", "PeerdexTUI", "PeerdexTerminal",
+                "PeerdexCore", "PeerdexParallel", "PeerdexStore", "PeerdexTUI", "PeerdexTerminal",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
@@ -48,6 +49,7 @@ let package = Package(
         ),
         .target(name: "PeerdexTestSupport", dependencies: ["PeerdexCore"], path: "Tests/PeerdexTestSupport"),
         .testTarget(name: "PeerdexCoreTests", dependencies: ["PeerdexCore", "PeerdexTestSupport"]),
+        .testTarget(name: "PeerdexParallelTests", dependencies: ["PeerdexParallel"]),
         .testTarget(name: "PeerdexStoreTests", dependencies: ["PeerdexStore", "PeerdexCore", "PeerdexTestSupport"]),
         .testTarget(
             name: "PeerdexTUITests",

@@ -1,5 +1,6 @@
 import Foundation
 import PeerdexCore
+import PeerdexParallel
 import PeerdexStore
 
 /// The file formats contacts travel in.

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import PeerdexCore
+import PeerdexParallel
 
 // MARK: - Import
 

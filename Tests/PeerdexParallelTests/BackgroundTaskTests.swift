@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import PeerdexCore
+@testable import PeerdexParallel
 
 @Suite struct BackgroundTaskTests {
     @Test func givesTheValueOnceReadyAndAgainLater() {

@@ -92,14 +92,34 @@ extension ChunkedMap: BackgroundWork {}
 
 /// Threads on every core but the caller's, for work the caller overlaps with its own.
 public enum BackgroundThreads {
-    /// Starts threads that take a share of each piece of work in turn, the next once the previous
-    /// has nothing left to claim.
-    public static func start(_ work: [any BackgroundWork]) {
-        let threads = Swift.max(1, ProcessInfo.processInfo.activeProcessorCount - 1)
-        for _ in 0..<threads {
+    /// Starts threads (by default one per core but the caller's) that take a share of each piece
+    /// of work in turn, the next once the previous has nothing left to claim.
+    public static func start(
+        _ work: [any BackgroundWork], threads: Int = ProcessInfo.processInfo.activeProcessorCount - 1
+    ) {
+        for _ in 0..<Swift.max(1, threads) {
             Thread.detachNewThread {
                 for piece in work { piece.computeChunks() }
             }
         }
+    }
+}
+
+extension Array where Element: Sendable {
+    /// `map` spread over every core in order-keeping chunks: a `ChunkedMap` that the caller helps
+    /// finish, so one core is never left idle waiting.
+    ///
+    /// For CPU-only work on large arrays (turning 100,000 decoded objects into contacts); below
+    /// `minimumChunk` elements per core it runs serially, since starting threads would cost more
+    /// than it saves.
+    public func concurrentMap<T: Sendable>(
+        minimumChunk: Int = 1_000, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
+        _ transform: @escaping @Sendable (Element) -> T
+    ) -> [T] {
+        let chunks = Swift.max(1, Swift.min(threads, count / Swift.max(1, minimumChunk)))
+        guard chunks > 1 else { return map(transform) }
+        let map = ChunkedMap(self, chunkSize: (count + chunks - 1) / chunks, transform)
+        BackgroundThreads.start([map], threads: chunks - 1)
+        return map.wait()
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 import Synchronization
 import Testing
 
-@testable import PeerdexCore
+@testable import PeerdexParallel
 
 @Suite struct ChunkedMapTests {
     @Test(arguments: [0, 1, 7, 8, 9, 1_000])
@@ -40,6 +40,15 @@ import Testing
         // Then every computed result is released once the background threads let go
         for _ in 0..<200 where released.value < 500 { try await Task.sleep(for: .milliseconds(10)) }
         #expect(released.value == 500)
+    }
+}
+
+@Suite struct ConcurrentMapTests {
+    @Test(arguments: [0, 1, 999, 1_000, 2_001, 50_000])
+    func keepsOrderOnEveryCore(count: Int) {
+        let input = Array(0..<count)
+        #expect(input.concurrentMap { $0 &* 31 } == input.map { $0 &* 31 })
+        #expect(input.concurrentMap(minimumChunk: 1, threads: 7) { String($0) } == input.map(String.init))
     }
 }
 
