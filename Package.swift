@@ -28,12 +28,13 @@ let package = Package(
             ]
         ),
         .systemLibrary(name: "CNCurses", path: "Sources/CNCurses"),
+        .target(name: "CSignalPipe"),
         .target(name: "PeerdexTUI", dependencies: ["PeerdexCore"]),
         .target(name: "PeerdexTerminal", dependencies: ["CNCurses", "PeerdexTUI"]),
         .target(
             name: "PeerdexApp",
             dependencies: [
-                "PeerdexCore", "PeerdexParallel", "PeerdexStore", "PeerdexTUI", "PeerdexTerminal",
+                "CSignalPipe", "PeerdexCore", "PeerdexParallel", "PeerdexStore", "PeerdexTUI", "PeerdexTerminal",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
@@ -59,7 +60,10 @@ let package = Package(
         .testTarget(name: "PeerdexTerminalTests", dependencies: ["PeerdexTerminal", "CNCurses", "PeerdexTUI"]),
         .testTarget(
             name: "PeerdexAppTests",
-            dependencies: ["PeerdexApp", "PeerdexCore", "PeerdexStore", "PeerdexTUI", "PeerdexTestSupport"]
+            dependencies: [
+                "PeerdexApp", "PeerdexCore", "PeerdexStore", "PeerdexTUI", "PeerdexTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
         .testTarget(
             name: "peerdexTests",

@@ -21,6 +21,8 @@ public enum AppError: Error, CustomStringConvertible {
     case config(path: String, reason: String)
     /// The contact store failed.
     case store(ContactStoreError)
+    /// The terminal or the event loop's plumbing (signals, wake-ups) could not be set up.
+    case terminal(reason: String)
 
     /// One line that explains the problem to a person.
     public var description: String {
@@ -36,6 +38,7 @@ public enum AppError: Error, CustomStringConvertible {
         case .ownPeerID: return "that is your own peer ID; share it with others instead (peerdex id)"
         case .config(let path, let reason): return "\(path): \(reason)"
         case .store(let error): return error.description
+        case .terminal(let reason): return "terminal: \(reason)"
         }
     }
 }

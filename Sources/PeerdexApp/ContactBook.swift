@@ -14,12 +14,15 @@ public struct ContactBook: Sendable {
     /// This installation's identity.
     public let identity: Identity
 
-    /// Opens (creating on first use) the data directory, identity and database.
-    public static func open(_ dataDirectory: DataDirectory) throws(AppError) -> ContactBook {
+    /// Opens (creating on first use) the data directory, identity and database; a write waits up
+    /// to `busyTimeout` for another process's.
+    public static func open(
+        _ dataDirectory: DataDirectory, busyTimeout: TimeInterval = ContactDatabase.busyTimeout
+    ) throws(AppError) -> ContactBook {
         try dataDirectory.prepare()
         let identity = try Identity.loadOrCreate(at: dataDirectory.identityPath)
         do {
-            let database = try ContactDatabase.open(at: dataDirectory.databasePath)
+            let database = try ContactDatabase.open(at: dataDirectory.databasePath, busyTimeout: busyTimeout)
             return ContactBook(dataDirectory: dataDirectory, database: database, identity: identity)
         } catch {
             throw .store(error)

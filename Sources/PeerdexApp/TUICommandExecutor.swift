@@ -3,51 +3,57 @@ import PeerdexCore
 import PeerdexStore
 import PeerdexTUI
 
-/// Performs the TUI's commands against the contact book and answers with messages.
+/// Performs the TUI's requests against the contact book: one request, one store method, one
+/// transaction, one answer.
 ///
-/// The executor is where "committed before shown" holds: a mutation's success message is only
-/// produced after `ContactDatabase` returned from its transaction.
+/// The executor is where "committed before shown" holds: a mutation's answer is only produced
+/// after `ContactDatabase` returned from its transaction. It blocks while the store works; the
+/// `RequestRunner` calls it off the event loop.
 public struct TUICommandExecutor: Sendable {
     let book: ContactBook
 
     /// An executor over an opened book.
     public init(book: ContactBook) { self.book = book }
 
-    /// The messages that answer one command (none for `quit`, which the event loop handles).
-    public func perform(_ command: Command) -> [Message] {
+    /// The answer to one request, or why there is none.
+    public func perform(_ request: Request) -> Result<Answer, RequestFailure> {
         do {
-            return try answer(command)
+            return .success(try answer(request))
         } catch {
-            return [.mutationFailed(error.description)]
+            if case .store(let storeError) = error {
+                return .failure(RequestFailure(storeError.description, isTransient: storeError.isTransient))
+            }
+            return .failure(RequestFailure(error.description))
         }
     }
 
-    private func answer(_ command: Command) throws(AppError) -> [Message] {
-        switch command {
+    private func answer(_ request: Request) throws(AppError) -> Answer {
+        switch request {
         case .loadCounts:
             let counts = try book.store { try $0.counts() }
-            return [.countsChanged(
-                PaneCounts(contacts: counts[.all] ?? 0, favorites: counts[.favorites] ?? 0, nearby: 0, blocked: counts[.blocked] ?? 0))]
+            return .counts(
+                PaneCounts(
+                    contacts: counts[.all] ?? 0, favorites: counts[.favorites] ?? 0, nearby: 0,
+                    blocked: counts[.blocked] ?? 0))
         case .loadWindow(let pane, let offset, let limit):
             guard let list = Self.list(for: pane) else {
-                return [.windowLoaded(ContactWindow(pane: pane, offset: offset, rows: [], total: 0))]
+                return .window(ContactWindow(pane: pane, offset: offset, rows: [], total: 0))
             }
             let (rows, total) = try book.store { try $0.window(of: list, offset: offset, limit: limit) }
-            return [.windowLoaded(ContactWindow(pane: pane, offset: offset, rows: rows, total: total))]
+            return .window(ContactWindow(pane: pane, offset: offset, rows: rows, total: total))
         case .search(let query, let limit):
             let results = try book.store { try $0.search(SearchQuery(query), limit: limit) }
-            return [.searchResults(query: query, contacts: results.map(\.contact))]
+            return .searchResults(results.map(\.contact))
         case .addContact(let invite, let name):
             let now = ContactBook.now()
-            let contact = try book.add(
-                Contact(peerID: invite.peerID, name: name, addedAt: now, lastInteraction: now))
-            return [.mutationSucceeded("Added \(contact.displayName)")]
+            let contact = try book.add(Contact(peerID: invite.peerID, name: name, addedAt: now, lastInteraction: now))
+            return .done("Added \(contact.displayName)")
         case .setFavorite(let id, let isFavorite):
             let contact = try book.store { try $0.setFavorite(id, isFavorite, at: ContactBook.now()) }
-            return [.mutationSucceeded(isFavorite ? "★ \(contact.displayName) is a favorite" : "\(contact.displayName) is no longer a favorite")]
+            return .done(isFavorite ? "★ \(contact.displayName) is a favorite" : "\(contact.displayName) is no longer a favorite")
         case .setBlocked(let id, let isBlocked):
             let contact = try book.store { try $0.setBlocked(id, isBlocked, at: ContactBook.now()) }
-            return [.mutationSucceeded(isBlocked ? "Blocked \(contact.displayName)" : "Unblocked \(contact.displayName)")]
+            return .done(isBlocked ? "Blocked \(contact.displayName)" : "Unblocked \(contact.displayName)")
         case .updateContact(let id, let alias, let note):
             let now = ContactBook.now()
             let contact = try book.store { database in
@@ -57,12 +63,10 @@ public struct TUICommandExecutor: Sendable {
                     contact.lastInteraction = now
                 }
             }
-            return [.mutationSucceeded("Saved \(contact.displayName)")]
+            return .done("Saved \(contact.displayName)")
         case .removeContact(let id):
             let removed = try book.store { try $0.remove(id) }
-            return [.mutationSucceeded("Removed \(removed.displayName)")]
-        case .quit:
-            return []
+            return .done("Removed \(removed.displayName)")
         }
     }
 

@@ -1,19 +1,19 @@
 import Foundation
 import PeerdexCore
+import PeerdexStore
 import PeerdexTUI
 import PeerdexTerminal
 
-/// The full-screen program: the Elm loop between the terminal, the pure model and the store.
-///
-/// One thread does everything in order — read an event, update the model, perform its commands,
-/// feed their answers back, draw — so curses is only ever touched from here. Waits on input are
-/// short (`pollInterval`), which is what lets the loop notice a clock tick or another process's
-/// write without threads.
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The full-screen program: sets up the terminal, the signal pipe, the inbox, the request runner
+/// and the store watcher, and runs the `TUIEventLoop` until the user quits or a signal ends it.
 public struct TUIRunner {
-    /// How long one wait for input lasts; also the granularity of ticks and change polling.
-    static let pollInterval = 100
-    /// How often the clock and other processes' changes are looked at.
-    static let refreshInterval: TimeInterval = 0.5
+    /// How long quitting waits for the changes still being saved (the store's busy timeout, and
+    /// a second to spare).
+    static let quitGrace: TimeInterval = ContactDatabase.busyTimeout + 1
 
     let book: ContactBook
     let settings: TUISettings
@@ -24,52 +24,42 @@ public struct TUIRunner {
         self.settings = settings
     }
 
-    /// Runs until the user quits; the terminal is restored on every way out.
-    public func run() throws(AppError) {
+    /// Runs until the user quits or a signal asks the process to end; the terminal is restored on
+    /// every way out. After `.signalled`, call `TUIOutcome.endProcess()` once done, so that the
+    /// process dies of that signal as its parent expects.
+    public func run() throws(AppError) -> TUIOutcome {
+        // Before curses, so that ncurses keeps its hands off these signals.
+        let signals = try SignalPipe(catching: [SIGINT, SIGTERM, SIGHUP, SIGWINCH], terminating: [SIGINT, SIGTERM, SIGHUP])
+        let inbox = try MessageInbox()
         let executor = TUICommandExecutor(book: book)
+        let runner = RequestRunner(perform: executor.perform, post: inbox.post)
+        let watcher = try? StoreChangeWatcher(database: book.database, directory: book.dataDirectory.path)
         let terminal = Terminal(monochrome: settings.noColor)
         defer { terminal.restore() }
         let (theme, _) = Theme.resolve(name: settings.themeName, noColor: settings.noColor || !terminal.supportsColor)
-        var model = AppModel(
+        let model = AppModel(
             ownInvite: book.identity.invite(), keymap: settings.keymap, theme: theme, now: Date(),
             utcOffset: TimeZone.current.secondsFromGMT())
-        var inbox: [Message] = [.resized(width: terminal.width, height: terminal.height)]
-        var commands = [Command]()
-        var started = false
-        var lastRefresh = Date()
-        var changeCounter = try book.store { try $0.externalChangeCounter() }
-        var dirty = true
-        while true {
-            while !inbox.isEmpty || !commands.isEmpty {
-                dirty = true
-                for message in inbox { commands += model.update(message) }
-                inbox.removeAll()
-                if !started {
-                    commands += model.initialCommands()
-                    started = true
-                }
-                for command in commands {
-                    if command == .quit { return }
-                    inbox += executor.perform(command)
-                }
-                commands.removeAll()
-            }
-            if dirty {
-                terminal.draw(model.render())
-                dirty = false
-            }
-            if let event = terminal.readEvent(timeout: Self.pollInterval) { inbox.append(event.message) }
-            if Date().timeIntervalSince(lastRefresh) >= Self.refreshInterval {
-                lastRefresh = Date()
-                inbox.append(.tick(lastRefresh))
-                let counter = try book.store { try $0.externalChangeCounter() }
-                if counter != changeCounter {
-                    changeCounter = counter
-                    inbox.append(.storeChanged)
-                }
-            }
-        }
+        let loop = TUIEventLoop(
+            model: model, screen: terminal, inbox: inbox, runner: runner, signals: signals, watcher: watcher)
+        let outcome = loop.run(width: terminal.width, height: terminal.height)
+        _ = runner.finishMutations(timeout: Self.quitGrace)
+        return outcome
     }
+}
+
+extension TUIOutcome {
+    /// After a signal: dies of it (default action), so the parent sees why; nothing otherwise.
+    public func endProcess() {
+        guard case .signalled(let number) = self else { return }
+        signal(number, SIG_DFL)
+        raise(number)
+    }
+}
+
+extension Terminal: LoopScreen {
+    func pendingMessages() -> [Message] { pendingEvents().map(\.message) }
+    func resizedMessage() -> Message? { updateSize()?.message }
 }
 
 /// What the user chose for the TUI: keys, theme and color.

@@ -26,7 +26,8 @@ struct TUIDriver {
     init(book: ContactBook, width: Int, height: Int) {
         model = AppModel(ownInvite: book.identity.invite(), now: Self.now)
         executor = TUICommandExecutor(book: book)
-        let commands = model.update(.resized(width: width, height: height)) + model.initialCommands()
+        var commands = model.update(.resized(width: width, height: height))
+        commands += model.initialCommands()
         perform(commands)
         draw()
     }
@@ -47,12 +48,16 @@ struct TUIDriver {
         var pending = commands
         while !pending.isEmpty {
             var answers = [Message]()
-            for command in pending where command != .quit { answers += executor.perform(command) }
-            pending = []
-            for answer in answers {
-                if case .mutationFailed(let reason) = answer { failures.append(reason) }
-                pending += model.update(answer)
+            for case .request(let id, let request) in pending {
+                switch executor.perform(request) {
+                case .success(let answer): answers.append(.answered(id, answer))
+                case .failure(let failure):
+                    failures.append(failure.reason)
+                    answers.append(.failed(id, failure))
+                }
             }
+            pending = []
+            for answer in answers { pending += model.update(answer) }
         }
     }
 

@@ -110,17 +110,3 @@ extension ContactDatabase {
         }
     }
 }
-
-// MARK: - Change detection
-
-extension ContactDatabase {
-    /// A number that changes whenever another connection (another process) commits a write.
-    ///
-    /// SQLite's `data_version` is per connection, so it is read on the single writer connection;
-    /// our own commits do not change it, which is what a caller polling for others' changes wants.
-    public func externalChangeCounter() throws(ContactStoreError) -> Int {
-        try perform { writer in
-            try writer.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA data_version") ?? 0 }
-        }
-    }
-}

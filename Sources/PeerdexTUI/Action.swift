@@ -40,6 +40,8 @@ public enum Action: String, CaseIterable, Hashable, Sendable {
     case edit
     /// Remove the selected contact, after confirmation.
     case remove
+    /// Send again a change that failed because the store was busy.
+    case retry
     /// Show your own peer ID and invite.
     case showIdentity = "identity"
     /// Show the key help.
@@ -70,6 +72,7 @@ public enum Action: String, CaseIterable, Hashable, Sendable {
         case .toggleBlocked: return "Block / unblock (asks)"
         case .edit: return "Edit alias and note"
         case .remove: return "Remove contact (asks)"
+        case .retry: return "Retry a failed change"
         case .showIdentity: return "Your peer ID and invite"
         case .help: return "This help"
         case .quit: return "Quit"
@@ -82,7 +85,7 @@ public enum Action: String, CaseIterable, Hashable, Sendable {
         case .nextPane, .previousPane, .showContacts, .showFavorites, .showNearby, .showSearch, .showBlocked:
             return "Panes"
         case .moveUp, .moveDown, .pageUp, .pageDown, .top, .bottom, .openDetails: return "Moving"
-        case .search, .add, .toggleFavorite, .toggleBlocked, .edit, .remove: return "Contacts"
+        case .search, .add, .toggleFavorite, .toggleBlocked, .edit, .remove, .retry: return "Contacts"
         case .showIdentity, .help, .quit: return "General"
         }
     }

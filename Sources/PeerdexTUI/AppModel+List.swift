@@ -44,42 +44,57 @@ extension AppModel {
         return max(0, min(list.top - margin, list.total - windowLimit))
     }
 
-    /// Asks for a pane's rows when the visible ones are not loaded, unless they are already asked for.
+    /// The offset of the window being loaded for a pane, if one is in flight.
+    func pendingWindowOffset(_ pane: Pane) -> Int? {
+        guard case .loadWindow(_, let offset, _)? = latestInFlight(where: { request in
+            if case .loadWindow(pane, _, _) = request { return true } else { return false }
+        })?.request else { return nil }
+        return offset
+    }
+
+    /// Asks for a pane's rows when the visible ones are not loaded, unless they are already asked
+    /// for; a load of another window of the same pane is cancelled (the viewport has left it).
     mutating func ensureWindow(_ pane: Pane) -> [Command] {
-        guard pane != .search, var list = lists[pane] else { return [] }
+        guard pane != .search, let list = lists[pane] else { return [] }
         let lastVisible = min(list.total, list.top + layout.visibleRows)
         let covered = list.window.map { $0.offset <= list.top && $0.offset + $0.rows.count >= lastVisible } ?? false
         if covered, !list.stale { return [] }
         if list.total == 0, list.window != nil, !list.stale { return [] }
         let offset = desiredOffset(pane)
-        if list.pendingOffset == offset { return [] }
-        list.pendingOffset = offset
-        lists[pane] = list
-        return [.loadWindow(pane: pane, offset: offset, limit: windowLimit)]
+        if pendingWindowOffset(pane) == offset { return [] }
+        let cancelled = cancelRequests { request in
+            if case .loadWindow(pane, _, _) = request { return true } else { return false }
+        }
+        return cancelled + [issue(.loadWindow(pane: pane, offset: offset, limit: windowLimit))]
     }
 
     /// Takes a loaded window; asks again only if the viewport has moved elsewhere meanwhile.
     mutating func receive(_ window: ContactWindow) -> [Command] {
         guard window.pane != .search, var list = lists[window.pane] else { return [] }
-        if list.pendingOffset == window.offset { list.pendingOffset = nil }
         list.window = window
         list.total = window.total
         list.stale = false
+        list.loadFailure = nil
         lists[window.pane] = list
         clampSelection(window.pane)
         guard window.pane == pane, desiredOffset(pane) != window.offset else { return [] }
         return ensureWindow(pane)
     }
 
-    /// After a committed change or another process's: reload what is shown, mark the rest stale.
+    /// After a committed change or another process's: cancel loads that may predate it, reload
+    /// what is shown, and mark the rest stale.
     mutating func reloadAfterChange() -> [Command] {
-        for other in Pane.allCases where other != .search {
-            lists[other]?.stale = true
-            lists[other]?.pendingOffset = nil
+        reloadDeferred = false
+        for other in Pane.allCases where other != .search { lists[other]?.stale = true }
+        var commands = cancelRequests { request in
+            switch request {
+            case .loadCounts, .loadWindow: return true
+            default: return false
+            }
         }
-        var commands: [Command] = [.loadCounts]
+        commands.append(issue(.loadCounts))
         if pane == .search {
-            if !query.text.isEmpty { commands.append(.search(query: query.text, limit: searchLimit)) }
+            if !query.text.isEmpty { commands += search(query.text) }
         } else {
             commands += ensureWindow(pane)
         }

@@ -14,33 +14,18 @@ extension AppModel {
             for pane in Pane.allCases { keepSelectionVisible(pane) }
             return ensureWindow(pane)
         case .tick(let date):
-            now = date
-            return []
-        case .windowLoaded(let window):
-            return receive(window)
-        case .countsChanged(let counts):
-            countsKnown = true
-            for pane in Pane.allCases {
-                guard let count = counts[pane] else { continue }
-                lists[pane]?.total = count
-                clampSelection(pane)
-            }
-            return ensureWindow(pane)
-        case .searchResults(let query, let contacts):
-            guard query == self.query.text, !query.isEmpty else { return [] }
-            setSearchResults(contacts)
-            return []
-        case .mutationSucceeded(let text):
-            self.message = StatusMessage(text, kind: .success)
-            return reloadAfterChange()
-        case .mutationFailed(let text):
-            self.message = StatusMessage(text, kind: .error)
-            return []
+            return tick(date)
+        case .answered(let id, let answer):
+            return receive(answer, for: id)
+        case .failed(let id, let failure):
+            return receive(failure, for: id)
         case .storeChanged:
-            return reloadAfterChange()
+            return storeChanged()
         case .nearbyAvailability(let available):
             nearbyAvailable = available
             return []
+        case .terminationRequested:
+            return [.quit]
         }
     }
 
@@ -94,6 +79,9 @@ extension AppModel {
             pane = .search
             detailOpen = false
             mode = .searching
+            // A new search: the last query stays visible, selected, and the first key typed
+            // replaces it (arrows keep it for editing), as in a browser's address bar.
+            query.selectAll()
             return []
         case .add:
             mode = .prompt(Prompt(step: .addPeer))
@@ -106,6 +94,8 @@ extension AppModel {
             return []
         case .quit:
             return [.quit]
+        case .retry:
+            return retry()
         case .toggleFavorite, .toggleBlocked, .edit, .remove:
             return act(on: action)
         }
@@ -118,14 +108,42 @@ extension AppModel {
             message = StatusMessage(hint, kind: .error)
             return []
         }
+        if isBeingRemoved(contact.peerID) {
+            message = StatusMessage("\(contact.displayName) is being removed")
+            return []
+        }
         switch action {
-        case .toggleFavorite: return [.setFavorite(contact.peerID, !contact.isFavorite)]
-        case .toggleBlocked: mode = .confirm(.block(contact, !contact.isBlocked))
+        case .toggleFavorite: return [issue(.setFavorite(contact.peerID, !expectedFavorite(contact)))]
+        case .toggleBlocked: mode = .confirm(.block(contact, !expectedBlocked(contact)))
         case .remove: mode = .confirm(.remove(contact))
-        case .edit: mode = .prompt(Prompt(step: .editAlias(contact), field: TextField(contact.alias)))
+        case .edit: mode = .prompt(Prompt(step: .editAlias(contact), field: TextField(selecting: contact.alias)))
         default: break
         }
         return []
+    }
+
+    /// Whether the contact will be a favorite once the requests in flight are done: a second `f`
+    /// before the first is answered toggles back instead of asking for the same state twice.
+    func expectedFavorite(_ contact: Contact) -> Bool {
+        let pending = latestInFlight { request in
+            if case .setFavorite(contact.peerID, _) = request { return true } else { return false }
+        }
+        guard case .setFavorite(_, let value)? = pending?.request else { return contact.isFavorite }
+        return value
+    }
+
+    /// Whether the contact will be blocked once the requests in flight are done.
+    func expectedBlocked(_ contact: Contact) -> Bool {
+        let pending = latestInFlight { request in
+            if case .setBlocked(contact.peerID, _) = request { return true } else { return false }
+        }
+        guard case .setBlocked(_, let value)? = pending?.request else { return contact.isBlocked }
+        return value
+    }
+
+    /// Whether a removal of this contact is in flight.
+    func isBeingRemoved(_ id: PeerID) -> Bool {
+        latestInFlight { $0 == .removeContact(id) } != nil
     }
 
     /// Switches pane, loading its rows if they are missing or stale.
@@ -142,11 +160,13 @@ extension AppModel {
         switch key {
         case .escape:
             query = TextField()
+            searchFailure = nil
             setSearchResults([])
             mode = .browse
-            return show(paneBeforeSearch)
+            return cancelRequests { if case .search = $0 { return true } else { return false } } + show(paneBeforeSearch)
         case .enter:
             mode = .browse
+            query.deselect()
             return []
         case .up, .down, .pageUp, .pageDown:
             let rows = layout.visibleRows
@@ -155,11 +175,12 @@ extension AppModel {
         default:
             let before = query.text
             guard query.handle(key), query.text != before else { return [] }
+            searchFailure = nil
             if query.text.isEmpty {
                 setSearchResults([])
-                return []
+                return cancelRequests { if case .search = $0 { return true } else { return false } }
             }
-            return [.search(query: query.text, limit: searchLimit)]
+            return search(query.text)
         }
     }
 
@@ -195,14 +216,14 @@ extension AppModel {
                 mode = .prompt(prompt)
                 return []
             }
-            mode = .prompt(Prompt(step: .addName(invite), field: TextField(invite.name ?? "")))
+            mode = .prompt(Prompt(step: .addName(invite), field: TextField(selecting: invite.name ?? "")))
             return []
         case .addName(let invite):
             mode = .browse
-            return [.addContact(invite, name: text.trimmingSpaces())]
+            return [issue(.addContact(invite, name: text.trimmingSpaces()))]
         case .editAlias(let contact):
             let step = Prompt.Step.editNote(contact, alias: text.trimmingSpaces())
-            mode = .prompt(Prompt(step: step, field: TextField(contact.note)))
+            mode = .prompt(Prompt(step: step, field: TextField(selecting: contact.note)))
             return []
         case .editNote(let contact, let alias):
             mode = .browse
@@ -210,7 +231,7 @@ extension AppModel {
                 message = StatusMessage("nothing changed")
                 return []
             }
-            return [.updateContact(contact.peerID, alias: alias, note: text)]
+            return [issue(.updateContact(contact.peerID, alias: alias, note: text))]
         }
     }
 
@@ -220,8 +241,8 @@ extension AppModel {
         case .char("y"), .char("Y"):
             mode = .browse
             switch confirmation {
-            case .block(let contact, let blocked): return [.setBlocked(contact.peerID, blocked)]
-            case .remove(let contact): return [.removeContact(contact.peerID)]
+            case .block(let contact, let blocked): return [issue(.setBlocked(contact.peerID, blocked))]
+            case .remove(let contact): return [issue(.removeContact(contact.peerID))]
             }
         case .char("n"), .char("N"), .escape:
             mode = .browse

@@ -1,4 +1,5 @@
 import struct Foundation.Date
+import typealias Foundation.TimeInterval
 import PeerdexCore
 
 /// The whole state of the TUI, as a value: what `update` changes and `render` draws.
@@ -45,6 +46,23 @@ public struct AppModel: Hashable, Sendable {
     /// Whether LAN discovery runs.
     public var nearbyAvailable = false
 
+    // MARK: - Requests
+
+    /// Requests sent to the app and not answered yet, by ID. An answer whose ID is not here
+    /// (cancelled, or superseded) is dropped.
+    public var inFlight: [RequestID: Request] = [:]
+    /// The number the next request gets.
+    public var nextRequestID = 1
+    /// Another process changed the store while one of our mutations was in flight; the reload
+    /// that follows the mutation's answer covers it.
+    public var reloadDeferred = false
+    /// A mutation that failed for a transient reason (a busy store), offered again with `r`.
+    public var retryable: Request?
+    /// Why the counts failed to load, and when; retried on a later tick.
+    public var countsFailure: LoadFailure?
+    /// Why the search failed, and when; retried on a later tick while the query stands.
+    public var searchFailure: LoadFailure?
+
     /// A model before any size, counts or rows are known.
     public init(
         ownInvite: Invite,
@@ -64,9 +82,12 @@ public struct AppModel: Hashable, Sendable {
         self.searchLimit = searchLimit
     }
 
+    /// How long a failed load waits before a tick retries it.
+    public static let retryInterval: TimeInterval = 2
+
     /// What the app runs right after the first `.resized`: counts and the first rows.
-    public func initialCommands() -> [Command] {
-        [.loadCounts, .loadWindow(pane: pane, offset: 0, limit: windowLimit)]
+    public mutating func initialCommands() -> [Command] {
+        [issue(.loadCounts)] + ensureWindow(pane)
     }
 
     // MARK: - Derived
@@ -96,13 +117,27 @@ public struct ListState: Hashable, Sendable {
     public var total = 0
     /// The loaded rows, if any.
     public var window: ContactWindow?
-    /// Offset of a requested window not yet answered, so that it is not asked for twice.
-    public var pendingOffset: Int?
+    /// Why the rows failed to load, and when; a later tick asks again.
+    public var loadFailure: LoadFailure?
     /// Whether the loaded rows may be out of date (the store changed while another pane was shown).
     public var stale = false
 
     /// An empty list.
     public init() {}
+}
+
+/// A load that failed: the reason shown, and when, so that a later tick retries it.
+public struct LoadFailure: Hashable, Sendable {
+    /// What went wrong, as the app said it.
+    public var reason: String
+    /// When the failure arrived (the model's clock).
+    public var at: Date
+
+    /// A failure from its parts.
+    public init(reason: String, at: Date) {
+        self.reason = reason
+        self.at = at
+    }
 }
 
 /// What the keyboard is doing.

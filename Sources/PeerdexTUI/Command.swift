@@ -3,33 +3,92 @@ import PeerdexCore
 /// What the TUI asks the app to do: plain data, so tests compare it and the app performs it.
 ///
 /// ## Contract with PeerdexApp
-/// - `loadCounts` → `.countsChanged(PaneCounts)`.
-/// - `loadWindow(pane:offset:limit:)` → `.windowLoaded(ContactWindow)` for that pane and offset.
-/// - `search(query:limit:)` → `.searchResults(query:contacts:)` with the same query.
-/// - `addContact`, `setFavorite`, `setBlocked`, `updateContact`, `removeContact` →
-///   `.mutationSucceeded(text)` once the store committed it, or `.mutationFailed(reason)`.
-/// - `quit` → restore the terminal and exit.
+/// - `request(id, request)`: perform `request` off the event loop, then post
+///   `.answered(id, answer)` (mutations only once the store committed them) or
+///   `.failed(id, failure)`. Answers may come in any order; each carries its request's ID.
+/// - `cancel(id)`: the answer is no longer wanted (a newer search replaced it, or the store
+///   changed under a load). Skip the request if it has not started; an answer that still
+///   arrives is dropped by the model.
+/// - `quit`: restore the terminal and exit.
 ///
 /// List order and membership are the app's (the store's) choice; recommended: Contacts = not
 /// blocked, Favorites = favorite and not blocked, Blocked = blocked, all by display name; Nearby
 /// = peers seen on the LAN (total 0 until discovery exists).
 public enum Command: Hashable, Sendable {
-    /// Count the rows of every stored list.
-    case loadCounts
-    /// Read up to `limit` rows of a list starting at row `offset`.
-    case loadWindow(pane: Pane, offset: Int, limit: Int)
-    /// Search contacts (names, aliases, notes, interests) for `query`, at most `limit` results.
-    case search(query: String, limit: Int)
-    /// Add a contact from a parsed invite, with the name the user confirmed.
-    case addContact(Invite, name: String)
-    /// Mark or unmark a contact as favorite.
-    case setFavorite(PeerID, Bool)
-    /// Block or unblock a contact.
-    case setBlocked(PeerID, Bool)
-    /// Replace a contact's alias and note.
-    case updateContact(PeerID, alias: String, note: String)
-    /// Remove a contact from the book.
-    case removeContact(PeerID)
+    /// Work for the app, answered by a message carrying the same ID.
+    case request(RequestID, Request)
+    /// The answer to this request is no longer wanted.
+    case cancel(RequestID)
     /// Leave the TUI.
     case quit
+}
+
+/// Identifies one request and its answer; the model issues them in increasing order.
+public struct RequestID: Hashable, Comparable, Sendable, CustomStringConvertible {
+    /// The number, from 1.
+    public let value: Int
+
+    /// An ID from its number.
+    public init(_ value: Int) { self.value = value }
+
+    /// Earlier requests sort first.
+    public static func < (lhs: RequestID, rhs: RequestID) -> Bool { lhs.value < rhs.value }
+
+    /// `#12`.
+    public var description: String { "#\(value)" }
+}
+
+/// Work the TUI asks of the app: reads of the store and the user's changes to it.
+public enum Request: Hashable, Sendable {
+    /// Count the rows of every stored list → `.counts`.
+    case loadCounts
+    /// Read up to `limit` rows of a list starting at row `offset` → `.window`.
+    case loadWindow(pane: Pane, offset: Int, limit: Int)
+    /// Search contacts (names, aliases, notes, interests) for `query`, at most `limit` results
+    /// → `.searchResults`.
+    case search(query: String, limit: Int)
+    /// Add a contact from a parsed invite, with the name the user confirmed → `.done`.
+    case addContact(Invite, name: String)
+    /// Mark or unmark a contact as favorite → `.done`.
+    case setFavorite(PeerID, Bool)
+    /// Block or unblock a contact → `.done`.
+    case setBlocked(PeerID, Bool)
+    /// Replace a contact's alias and note → `.done`.
+    case updateContact(PeerID, alias: String, note: String)
+    /// Remove a contact from the book → `.done`.
+    case removeContact(PeerID)
+
+    /// Whether the request changes the store (and so is answered only after a commit).
+    public var isMutation: Bool {
+        switch self {
+        case .loadCounts, .loadWindow, .search: return false
+        case .addContact, .setFavorite, .setBlocked, .updateContact, .removeContact: return true
+        }
+    }
+}
+
+/// What a request produced.
+public enum Answer: Hashable, Sendable {
+    /// The size of every stored list, answering `.loadCounts`.
+    case counts(PaneCounts)
+    /// Rows of one list and its current total, answering `.loadWindow` (same pane and offset).
+    case window(ContactWindow)
+    /// Search results, answering `.search`.
+    case searchResults([Contact])
+    /// A mutation was committed; the text says what happened ("Added Alice").
+    case done(String)
+}
+
+/// Why a request failed, as the user should read it.
+public struct RequestFailure: Error, Hashable, Sendable {
+    /// One line: what went wrong.
+    public var reason: String
+    /// Whether trying again may succeed (the store was busy), as opposed to a refusal.
+    public var isTransient: Bool
+
+    /// A failure from its parts.
+    public init(_ reason: String, isTransient: Bool = false) {
+        self.reason = reason
+        self.isTransient = isTransient
+    }
 }

@@ -41,6 +41,7 @@ public struct Keymap: Hashable, Sendable {
         Binding(action: .toggleBlocked, keys: [.char("b")]),
         Binding(action: .edit, keys: [.char("e")]),
         Binding(action: .remove, keys: [.char("d")]),
+        Binding(action: .retry, keys: [.char("r")]),
         Binding(action: .showIdentity, keys: [.char("i")]),
         Binding(action: .help, keys: [.char("?")]),
         Binding(action: .quit, keys: [.char("q"), .ctrl("c")]),

@@ -5,16 +5,13 @@ import PeerdexCore
 ///
 /// ## Contract with PeerdexApp
 /// - Send `.resized` first (the terminal size), then run `AppModel.initialCommands()`.
-/// - `.tick(now)` about once a second keeps relative times ("3 min ago") fresh; the model reads no clock.
-/// - Answer `Command.loadWindow(pane:offset:limit:)` with `.windowLoaded` (the same pane and offset,
-///   up to `limit` rows, and the list's current total).
-/// - Answer `Command.loadCounts` with `.countsChanged`.
-/// - Answer `Command.search(query:limit:)` with `.searchResults` carrying the same query; results
-///   for a query that is no longer the input are dropped, so answering late is harmless.
-/// - Answer every mutation command with `.mutationSucceeded` after the store committed it (the
-///   model then reloads what it shows), or with `.mutationFailed` and the reason.
-/// - When another process changed the database, send `.storeChanged`: the model reloads its window,
-///   counts and search as commands.
+/// - `.tick(now)` about once a second keeps relative times ("3 min ago") fresh and retries loads
+///   that failed; the model reads no clock.
+/// - Answer every `Command.request(id, …)` with `.answered(id, …)` or `.failed(id, …)`; see
+///   `Command` for the rest of the contract.
+/// - When anything else (another process, another thread of this one) changed the store, send
+///   `.storeChanged`: the model reloads its window, counts and search as commands.
+/// - On SIGINT, SIGTERM or SIGHUP send `.terminationRequested`; the model answers `.quit`.
 public enum Message: Hashable, Sendable {
     /// A key press from the terminal.
     case key(Key)
@@ -22,22 +19,18 @@ public enum Message: Hashable, Sendable {
     case mouse(MouseEvent)
     /// The terminal's size, at start and after every resize.
     case resized(width: Int, height: Int)
-    /// The current time, for relative dates.
+    /// The current time, for relative dates and retries.
     case tick(Date)
-    /// Rows of one list, answering `Command.loadWindow`.
-    case windowLoaded(ContactWindow)
-    /// The size of every stored list, answering `Command.loadCounts`.
-    case countsChanged(PaneCounts)
-    /// Search results for `query`, answering `Command.search`.
-    case searchResults(query: String, contacts: [Contact])
-    /// A mutation was committed; `String` says what happened ("Added Alice").
-    case mutationSucceeded(String)
-    /// A mutation failed; `String` says why.
-    case mutationFailed(String)
-    /// Another process changed the store.
+    /// A request's answer.
+    case answered(RequestID, Answer)
+    /// A request failed.
+    case failed(RequestID, RequestFailure)
+    /// Something other than this TUI's own requests changed the store.
     case storeChanged
     /// Whether LAN discovery runs, so the Nearby pane can say what it is waiting for.
     case nearbyAvailability(Bool)
+    /// The process was asked to end (a signal); the model quits from any mode.
+    case terminationRequested
 }
 
 /// A mouse event, in cell coordinates.

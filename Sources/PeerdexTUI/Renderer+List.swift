@@ -17,12 +17,20 @@ extension Renderer {
         }
         let columns = ListColumns(width: rows.width)
         drawHeader(columns, x: rows.x, y: rows.y - 1)
+        var failureShown = false
         for line in 0..<rows.height {
             let index = list.top + line
             guard index < list.total else { break }
             let y = rows.y + line
             guard let contact = list.window?[index] else {
-                buffer.put("  …", x: rows.x, y: y, style: theme.secondary)
+                if let failure = list.loadFailure, !failureShown {
+                    // Once, on the first row missing: what failed, and that it is being retried.
+                    let text = "  ✗ could not load: \(failure.reason) (retrying)"
+                    buffer.put(DisplayWidth.truncate(text, to: rows.width), x: rows.x, y: y, style: theme.error)
+                    failureShown = true
+                } else {
+                    buffer.put("  …", x: rows.x, y: y, style: theme.secondary)
+                }
                 continue
             }
             drawRow(contact, columns, x: rows.x, y: y, selected: index == list.selection)
@@ -89,7 +97,21 @@ extension Renderer {
         var lines: [(String, Style)]
         switch model.pane {
         case _ where !model.countsKnown && model.pane != .search && model.pane != .nearby:
-            lines = [("Loading…", theme.secondary)]
+            if let failure = model.countsFailure ?? model.current.loadFailure {
+                lines = [
+                    ("Could not read the contact book.", theme.error.bolded), ("", theme.text),
+                    (failure.reason, theme.text), ("", theme.text),
+                    ("Trying again every \(Int(AppModel.retryInterval)) seconds.", theme.secondary),
+                ]
+            } else {
+                lines = [("Loading…", theme.secondary)]
+            }
+        case .search where model.searchFailure != nil:
+            lines = [
+                ("Search failed.", theme.error.bolded), ("", theme.text),
+                (model.searchFailure?.reason ?? "", theme.text), ("", theme.text),
+                ("Trying again in \(Int(AppModel.retryInterval)) seconds; type to search again.", theme.secondary),
+            ]
         case .contacts:
             lines = [
                 ("Your contact book is empty.", theme.text.bolded), ("", theme.text),

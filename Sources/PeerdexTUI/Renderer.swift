@@ -162,7 +162,7 @@ struct Renderer {
             let grapheme = index < characters.count ? String(characters[index]) : " "
             let columns = max(1, DisplayWidth.of(grapheme))
             if column + columns > rect.x + labelWidth + room { break }
-            var style = theme.text
+            var style = field.isSelected && index < characters.count ? theme.selection : theme.text
             if isCursor { style.reverse = true }
             column += buffer.put(grapheme, x: column, y: rect.y, style: style)
             index += 1

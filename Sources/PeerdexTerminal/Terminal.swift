@@ -9,10 +9,12 @@ import Darwin
 
 /// The ncurses adapter: draws a `CellBuffer`, reads keys, mouse and resizes, restores the terminal.
 ///
-/// Nothing else happens here: no state of the app, no layout. Keep every call on one thread or
-/// actor (curses is not thread-safe); the type is deliberately not `Sendable`. `restore()` is
-/// idempotent and also runs on SIGINT, SIGTERM and SIGHUP and at exit, so the terminal is left
-/// usable on every path.
+/// Nothing else happens here: no state of the app, no layout, no signal handling. Keep every call
+/// on one thread (curses is not thread-safe); the type is deliberately not `Sendable`. The event
+/// loop catches SIGINT, SIGTERM, SIGHUP and SIGWINCH *before* creating a `Terminal` (so that
+/// ncurses installs no handlers of its own) and calls `restore()` or `updateSize()` from its own
+/// thread. `restore()` is idempotent and also runs at exit, so the terminal is left usable on
+/// every path.
 public final class Terminal {
     /// Whether the terminal can show colors; when false, use `Theme.monochrome`.
     public let supportsColor: Bool
@@ -47,8 +49,11 @@ public final class Terminal {
         supportsColor = color
         width = Int(peerdex_cols())
         height = Int(peerdex_lines())
-        Self.installExitHandlers()
+        atexit { Terminal.restoreTerminal() }
     }
+
+    /// The descriptor keys arrive on, to wait for input beside other sources.
+    public var inputDescriptor: Int32 { STDIN_FILENO }
 
     deinit { restore() }
 
@@ -61,7 +66,7 @@ public final class Terminal {
         Self.restoreTerminal()
     }
 
-    /// The restore steps, callable from a signal handler or `atexit` (no captures, no allocation).
+    /// The restore steps, callable from `atexit` (no captures).
     private static func restoreTerminal() {
         guard !isendwin() else { return }
         mousemask(0, nil)
@@ -69,16 +74,19 @@ public final class Terminal {
         endwin()
     }
 
-    /// Restores the terminal when the process is killed or exits without calling `restore()`.
-    private static func installExitHandlers() {
-        for number in [SIGINT, SIGTERM, SIGHUP] {
-            signal(number) { received in
-                Terminal.restoreTerminal()
-                signal(received, SIG_DFL)
-                raise(received)  // die of the same signal, so the parent sees why
-            }
-        }
-        atexit { Terminal.restoreTerminal() }
+    // MARK: - Size
+
+    /// Takes the window's size after a SIGWINCH: asks the terminal (TIOCGWINSZ), resizes curses'
+    /// screens and forgets the last frame, so the next `draw` repaints everything.
+    public func updateSize() -> TerminalEvent? {
+        guard active else { return nil }
+        var size = winsize()
+        guard ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_row > 0, size.ws_col > 0 else { return nil }
+        resize_term(Int32(size.ws_row), Int32(size.ws_col))
+        width = Int(peerdex_cols())
+        height = Int(peerdex_lines())
+        previous = nil
+        return .resize(width: width, height: height)
     }
 
     // MARK: - Drawing
@@ -108,29 +116,20 @@ public final class Terminal {
         doupdate()
     }
 
-    /// Writes one cluster; when libc and our width disagree (VS16, flags, long ZWJ sequences),
-    /// writes a text form of the same width instead, because a disagreement shifts every cell
-    /// after it on the row.
+    /// Writes one cluster in the form `TerminalGlyph` chose, so that it takes exactly the cells
+    /// the layout gave it: a disagreement would shift every cell after it on the row.
     private func put(_ cell: Cell, x: Int, y: Int, wide: Bool) {
         let attributes = attributes(for: cell.style)
-        var scalars = Array(cell.grapheme.unicodeScalars)
-        guard let first = scalars.first else { return }
-        let libcWidth = peerdex_wcwidth(wchar_t(bitPattern: first.value))
-        if wide, libcWidth != 2 {
-            var text: [wchar_t]
-            if scalars.allSatisfy({ (0x1F1E6...0x1F1FF).contains($0.value) }) {
-                text = scalars.prefix(2).map { wchar_t($0.value - 0x1F1E6 + 65) }  // 🇯🇵 → "JP"
-            } else {
-                text = [wchar_t(bitPattern: first.value), 32]
-            }
-            while text.count < 2 { text.append(32) }
-            for (offset, character) in text.enumerated() {
-                write([character], x: x + offset, y: y, attributes: attributes)
-            }
-            return
+        var column = x
+        for piece in TerminalGlyph.pieces(of: String(cell.grapheme), width: wide ? 2 : 1, wcwidth: Self.libcWidth) {
+            write(piece.map { wchar_t(bitPattern: $0) }, x: column, y: y, attributes: attributes)
+            column += max(1, Self.libcWidth(piece[0]))
         }
-        if scalars.count > 5 { scalars = [first] }  // a cchar_t holds five; keep the first emoji whole
-        write(scalars.map { wchar_t(bitPattern: $0.value) }, x: x, y: y, attributes: attributes)
+    }
+
+    /// libc's width of one scalar, as the terminal will measure it.
+    static func libcWidth(_ scalar: UInt32) -> Int {
+        Int(peerdex_wcwidth(wchar_t(bitPattern: scalar)))
     }
 
     /// Puts wide characters at a cell with attributes and a color pair.
@@ -175,21 +174,29 @@ public final class Terminal {
 
     // MARK: - Input
 
-    /// Waits up to `timeout` milliseconds (negative: forever) for input; nil on timeout or ignored input.
-    public func readEvent(timeout: Int) -> TerminalEvent? {
-        guard active else { return nil }
-        wtimeout(peerdex_stdscr(), Int32(timeout))
+    /// Every event that can be read without waiting, in order.
+    ///
+    /// Reads until curses has nothing left, its own read-ahead included (an escape sequence it
+    /// took apart, say), so that waiting on `inputDescriptor` afterwards misses nothing. Keys
+    /// curses reports that mean nothing here (a mouse release, an unknown function key) are
+    /// skipped.
+    public func pendingEvents() -> [TerminalEvent] {
+        guard active else { return [] }
+        wtimeout(peerdex_stdscr(), 0)
+        var events = [TerminalEvent]()
         var character: wint_t = 0
-        let status = wget_wch(peerdex_stdscr(), &character)
-        if status == peerdex_err() { return nil }
+        while true {
+            let status = wget_wch(peerdex_stdscr(), &character)
+            if status == peerdex_err() { return events }
+            if let event = event(status: status, character: character) { events.append(event) }
+        }
+    }
+
+    /// The event of one `wget_wch` result, if it means anything.
+    private func event(status: Int32, character: wint_t) -> TerminalEvent? {
         if status == peerdex_key_code_yes() {
             let code = Int32(character)
-            if code == KEY_RESIZE {
-                width = Int(peerdex_cols())
-                height = Int(peerdex_lines())
-                previous = nil
-                return .resize(width: width, height: height)
-            }
+            if code == KEY_RESIZE { return updateSize() }  // only if someone else's handler ran
             if code == KEY_MOUSE { return readMouse() }
             return KeyDecoder.functionKey(code).map(TerminalEvent.key)
         }

@@ -17,8 +17,13 @@ extension Peerdex {
             let log = EventLog(dataDirectory: dataDirectory)
             log.record("info", "tui started")
             do {
-                try TUIRunner(book: book, settings: settings).run()
-                log.record("info", "tui quit")
+                let outcome = try TUIRunner(book: book, settings: settings).run()
+                if case .signalled(let number) = outcome {
+                    log.record("info", "tui ended by signal \(number)")
+                } else {
+                    log.record("info", "tui quit")
+                }
+                outcome.endProcess()
             } catch {
                 // The runner restored the terminal on its way out; the error is printed after it.
                 log.record("error", "tui stopped: \(error)")

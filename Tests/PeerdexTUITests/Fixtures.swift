@@ -1,6 +1,6 @@
 import Foundation
 import PeerdexCore
-import PeerdexTUI
+@testable import PeerdexTUI
 
 /// Deterministic contacts, identities and models for the TUI tests.
 enum Fixtures {
@@ -75,16 +75,64 @@ enum Fixtures {
     ) -> AppModel {
         var model = AppModel(ownInvite: ownInvite, theme: theme, now: now)
         _ = model.update(.resized(width: width, height: height))
+        _ = model.initialCommands()
         let total = total ?? rows.count
         let favorites = rows.filter(\.isFavorite).count
         let defaultCounts = PaneCounts(contacts: total, favorites: favorites, nearby: 0, blocked: 1)
-        _ = model.update(.countsChanged(counts ?? defaultCounts))
-        _ = model.update(.windowLoaded(ContactWindow(pane: .contacts, offset: 0, rows: rows, total: total)))
+        model.answer(.counts(counts ?? defaultCounts))
+        model.answer(.window(ContactWindow(pane: .contacts, offset: 0, rows: rows, total: total)))
         return model
     }
 
     /// `count` generated contacts starting at list index `offset`, for scrolling tests.
     static func generated(offset: Int, count: Int) -> [Contact] {
         (offset..<(offset + count)).map { contact(1000 + $0, String(format: "Contact %06d", $0)) }
+    }
+}
+
+extension AppModel {
+    /// Answers the in-flight request this answer is for, as the app would: the window load of
+    /// the same pane and offset, else the newest request of the answer's kind. Nothing happens
+    /// when none is in flight (a cancelled request's late answer is dropped the same way).
+    @discardableResult
+    mutating func answer(_ answer: Answer) -> [Command] {
+        let match = latestInFlight { request in
+            switch (request, answer) {
+            case (.loadCounts, .counts): return true
+            case (.loadWindow(let pane, let offset, _), .window(let window)):
+                return pane == window.pane && offset == window.offset
+            case (.search, .searchResults): return true
+            case (let request, .done): return request.isMutation
+            default: return false
+            }
+        }
+        guard let id = match?.id else { return [] }
+        return update(.answered(id, answer))
+    }
+
+    /// Answers the in-flight search for exactly `query`; dropped when it is no longer in flight.
+    @discardableResult
+    mutating func answerSearch(_ query: String, _ contacts: [Contact]) -> [Command] {
+        guard let id = latestInFlight(where: { $0 == .search(query: query, limit: searchLimit) })?.id else { return [] }
+        return update(.answered(id, .searchResults(contacts)))
+    }
+
+    /// Fails the newest in-flight request that `matches`.
+    @discardableResult
+    mutating func fail(_ reason: String, transient: Bool = false, where matches: (Request) -> Bool) -> [Command] {
+        guard let id = latestInFlight(where: matches)?.id else { return [] }
+        return update(.failed(id, RequestFailure(reason, isTransient: transient)))
+    }
+}
+
+extension Array where Element == Command {
+    /// The requests sent, without their IDs, for expectations that do not care about them.
+    var requests: [Request] {
+        compactMap { if case .request(_, let request) = $0 { return request } else { return nil } }
+    }
+
+    /// The IDs cancelled.
+    var cancelled: [RequestID] {
+        compactMap { if case .cancel(let id) = $0 { return id } else { return nil } }
     }
 }

@@ -23,7 +23,7 @@ import Testing
         var model = Fixtures.model()
         _ = model.update(.key(.char("2")))
         let favorites = Fixtures.book.filter(\.isFavorite)
-        _ = model.update(.windowLoaded(ContactWindow(pane: .favorites, offset: 0, rows: favorites, total: 2)))
+        model.answer(.window(ContactWindow(pane: .favorites, offset: 0, rows: favorites, total: 2)))
         expectSnapshot(model.render(), "favorites-80x24")
     }
 
@@ -31,7 +31,7 @@ import Testing
         var model = Fixtures.model()
         _ = model.update(.key(.char("5")))
         let blocked = [Fixtures.contact(30, "Spam Bot 3000", note: "Sent 40 invites in a minute", blocked: true)]
-        _ = model.update(.windowLoaded(ContactWindow(pane: .blocked, offset: 0, rows: blocked, total: 1)))
+        model.answer(.window(ContactWindow(pane: .blocked, offset: 0, rows: blocked, total: 1)))
         expectSnapshot(model.render(), "blocked-80x24")
     }
 
@@ -40,7 +40,7 @@ import Testing
         _ = model.update(.key(.char("/")))
         for character in "ch" { _ = model.update(.key(.char(character))) }
         let results = Fixtures.book.filter { $0.name.lowercased().contains("ch") || $0.interests.contains("chess") }
-        _ = model.update(.searchResults(query: "ch", contacts: results))
+        model.answerSearch("ch", results)
         expectSnapshot(model.render(), "search-typing-80x24")
         _ = model.update(.key(.enter))
         expectSnapshot(model.render(), "search-kept-80x24")
@@ -50,7 +50,7 @@ import Testing
         var model = Fixtures.model()
         _ = model.update(.key(.char("/")))
         for character in "zzz" { _ = model.update(.key(.char(character))) }
-        _ = model.update(.searchResults(query: "zzz", contacts: []))
+        model.answerSearch("zzz", [])
         expectSnapshot(model.render(), "search-no-match-80x24")
     }
 
@@ -64,7 +64,7 @@ import Testing
     @Test func emptyNearbySaysDiscoveryIsMissing() {
         var model = Fixtures.model()
         _ = model.update(.key(.char("3")))
-        _ = model.update(.windowLoaded(ContactWindow(pane: .nearby, offset: 0, rows: [], total: 0)))
+        model.answer(.window(ContactWindow(pane: .nearby, offset: 0, rows: [], total: 0)))
         expectSnapshot(model.render(), "empty-nearby-80x24")
         _ = model.update(.nearbyAvailability(true))
         #expect(model.render().text().contains("Waiting for peers on the local network…"))
@@ -128,9 +128,11 @@ import Testing
 
     @Test func mutationMessages() {
         var model = Fixtures.model()
-        _ = model.update(.mutationFailed("could not save: database is locked"))
+        _ = model.update(.key(.char("f")))
+        model.fail("could not save: database is locked") { $0.isMutation }
         expectSnapshot(model.render(), "error-message-80x24")
-        _ = model.update(.mutationSucceeded("Added Grace Hopper"))
+        _ = model.update(.key(.char("f")))
+        model.answer(.done("Added Grace Hopper"))
         #expect(model.render().line(23) == "✓ Added Grace Hopper")
     }
 
@@ -157,7 +159,7 @@ import Testing
     @Test func scrolledFarIntoAHugeList() {
         var model = Fixtures.model(rows: Fixtures.generated(offset: 0, count: 200), total: 100_000)
         _ = model.update(.key(.end))
-        _ = model.update(.windowLoaded(ContactWindow(
+        model.answer(.window(ContactWindow(
             pane: .contacts, offset: 99_800, rows: Fixtures.generated(offset: 99_800, count: 200), total: 100_000)))
         expectSnapshot(model.render(), "scrolled-end-80x24")
     }

@@ -8,15 +8,17 @@ import Testing
     let alice = Fixtures.book[0]
 
     @Test func startAsksForCountsAndFirstRows() {
-        let model = AppModel(ownInvite: Fixtures.ownInvite, now: Fixtures.now)
-        #expect(model.initialCommands() == [.loadCounts, .loadWindow(pane: .contacts, offset: 0, limit: 200)])
+        var model = AppModel(ownInvite: Fixtures.ownInvite, now: Fixtures.now)
+        #expect(model.initialCommands() == [
+            .request(RequestID(1), .loadCounts), .request(RequestID(2), .loadWindow(pane: .contacts, offset: 0, limit: 200)),
+        ])
     }
 
     @Test func favoriteTogglesTheSelectedContact() {
         var model = Fixtures.model()
-        #expect(model.update(.key(.char("f"))) == [.setFavorite(alice.peerID, false)])
+        #expect(model.update(.key(.char("f"))).requests == [.setFavorite(alice.peerID, false)])
         _ = model.update(.key(.char("j")))
-        #expect(model.update(.key(.char("f"))) == [.setFavorite(Fixtures.book[1].peerID, true)])
+        #expect(model.update(.key(.char("f"))).requests == [.setFavorite(Fixtures.book[1].peerID, true)])
     }
 
     @Test func blockNeedsConfirmation() {
@@ -24,7 +26,7 @@ import Testing
         #expect(model.update(.key(.char("b"))) == [])
         #expect(model.mode == .confirm(.block(alice, true)))
         #expect(model.update(.key(.char("x"))) == [])  // still asking
-        #expect(model.update(.key(.char("y"))) == [.setBlocked(alice.peerID, true)])
+        #expect(model.update(.key(.char("y"))).requests == [.setBlocked(alice.peerID, true)])
         #expect(model.mode == .browse)
     }
 
@@ -35,7 +37,7 @@ import Testing
         #expect(model.mode == .browse)
         #expect(model.message == StatusMessage("cancelled"))
         _ = model.update(.key(.char("d")))
-        #expect(model.update(.key(.char("y"))) == [.removeContact(alice.peerID)])
+        #expect(model.update(.key(.char("y"))).requests == [.removeContact(alice.peerID)])
     }
 
     @Test func addRefusesAWrongIDInlineAndSavesNothing() {
@@ -53,7 +55,7 @@ import Testing
         _ = model.update(.key(.char(Fixtures.peerID(42).text.last!)))
         #expect(model.update(.key(.enter)) == [])
         for character in "Grace" { _ = model.update(.key(.char(character))) }
-        #expect(model.update(.key(.enter)) == [.addContact(Invite(peerID: Fixtures.peerID(42)), name: "Grace")])
+        #expect(model.update(.key(.enter)).requests == [.addContact(Invite(peerID: Fixtures.peerID(42)), name: "Grace")])
     }
 
     @Test func addPrefillsTheInviteName() {
@@ -62,7 +64,7 @@ import Testing
         let invite = Invite(peerID: Fixtures.peerID(7), name: "Zoë")
         for character in invite.url { _ = model.update(.key(.char(character))) }
         _ = model.update(.key(.enter))
-        #expect(model.update(.key(.enter)) == [.addContact(invite, name: "Zoë")])
+        #expect(model.update(.key(.enter)).requests == [.addContact(invite, name: "Zoë")])
     }
 
     @Test func editAsksAliasThenNote() {
@@ -73,20 +75,25 @@ import Testing
         _ = model.update(.key(.enter))
         _ = model.update(.key(.end))
         for character in " Paid." { _ = model.update(.key(.char(character))) }
-        #expect(model.update(.key(.enter)) == [.updateContact(alice.peerID, alias: "Al", note: alice.note + " Paid.")])
+        #expect(model.update(.key(.enter)).requests == [.updateContact(alice.peerID, alias: "Al", note: alice.note + " Paid.")])
     }
 
     @Test func searchIsIncrementalAndDropsStaleResults() {
         var model = Fixtures.model()
         #expect(model.update(.key(.char("/"))) == [])
-        #expect(model.update(.key(.char("a"))) == [.search(query: "a", limit: model.searchLimit)])
-        #expect(model.update(.key(.char("l"))) == [.search(query: "al", limit: model.searchLimit)])
-        _ = model.update(.searchResults(query: "a", contacts: Fixtures.book))  // stale: dropped
+        let first = model.update(.key(.char("a")))
+        #expect(first.requests == [.search(query: "a", limit: model.searchLimit)])
+        let second = model.update(.key(.char("l")))
+        // The newer search cancels the older one, which is then dropped if it answers anyway.
+        #expect(second.cancelled == [RequestID(model.nextRequestID - 2)])
+        #expect(second.requests == [.search(query: "al", limit: model.searchLimit)])
+        guard case .request(let firstID, _) = first[0] else { return }
+        _ = model.update(.answered(firstID, .searchResults(Fixtures.book)))
         #expect(model.lists[.search]?.total == 0)
-        _ = model.update(.searchResults(query: "al", contacts: [alice]))
+        model.answerSearch("al", [alice])
         #expect(model.lists[.search]?.total == 1)
-        #expect(model.update(.key(.backspace)) == [.search(query: "a", limit: model.searchLimit)])
-        #expect(model.update(.key(.backspace)) == [])  // empty query: nothing to ask
+        #expect(model.update(.key(.backspace)).requests == [.search(query: "a", limit: model.searchLimit)])
+        #expect(model.update(.key(.backspace)).requests == [])  // empty query: nothing to ask
         #expect(model.lists[.search]?.total == 0)
     }
 
@@ -95,10 +102,10 @@ import Testing
         _ = model.update(.key(.char("2")))
         _ = model.update(.key(.char("/")))
         _ = model.update(.key(.char("a")))
-        _ = model.update(.searchResults(query: "a", contacts: [alice]))
+        model.answerSearch("a", [alice])
         _ = model.update(.key(.enter))
         #expect(model.pane == .search && model.mode == .browse && model.selectedContact == alice)
-        #expect(model.update(.key(.char("f"))) == [.setFavorite(alice.peerID, false)])
+        #expect(model.update(.key(.char("f"))).requests == [.setFavorite(alice.peerID, false)])
         _ = model.update(.key(.char("/")))
         _ = model.update(.key(.escape))
         #expect(model.pane == .favorites && model.query.text.isEmpty)
@@ -106,11 +113,11 @@ import Testing
 
     @Test func panesSwitchByNumberAndTab() {
         var model = Fixtures.model()
-        #expect(model.update(.key(.tab)) == [.loadWindow(pane: .favorites, offset: 0, limit: 200)])
+        #expect(model.update(.key(.tab)).requests == [.loadWindow(pane: .favorites, offset: 0, limit: 200)])
         #expect(model.pane == .favorites)
         #expect(model.update(.key(.backTab)) == [])  // contacts are loaded already
-        #expect(model.update(.key(.backTab)) == [.loadWindow(pane: .blocked, offset: 0, limit: 200)])
-        #expect(model.update(.key(.char("3"))) == [.loadWindow(pane: .nearby, offset: 0, limit: 200)])
+        #expect(model.update(.key(.backTab)).requests == [.loadWindow(pane: .blocked, offset: 0, limit: 200)])
+        #expect(model.update(.key(.char("3"))).requests == [.loadWindow(pane: .nearby, offset: 0, limit: 200)])
         #expect(model.update(.key(.char("4"))) == [])
         #expect(model.pane == .search)
     }
@@ -119,21 +126,22 @@ import Testing
         var model = Fixtures.model(rows: Fixtures.generated(offset: 0, count: 200), total: 100_000)
         #expect(model.update(.key(.pageDown)) == [])  // still inside the first window
         #expect(model.current.selection == 18 && model.current.top == 18)
-        #expect(model.update(.key(.end)) == [.loadWindow(pane: .contacts, offset: 99_800, limit: 200)])
+        #expect(model.update(.key(.end)).requests == [.loadWindow(pane: .contacts, offset: 99_800, limit: 200)])
         #expect(model.current.selection == 99_999 && model.current.top == 99_982)
         #expect(model.update(.key(.up)) == [])  // already asked for that window
         #expect(model.selectedContact == nil)  // not loaded yet: rendered as "…"
-        _ = model.update(.windowLoaded(ContactWindow(
+        model.answer(.window(ContactWindow(
             pane: .contacts, offset: 99_800, rows: Fixtures.generated(offset: 99_800, count: 200), total: 100_000)))
         #expect(model.selectedContact?.name == "Contact 099998")
-        #expect(model.update(.key(.char("g"))) == [.loadWindow(pane: .contacts, offset: 0, limit: 200)])
+        #expect(model.update(.key(.char("g"))).requests == [.loadWindow(pane: .contacts, offset: 0, limit: 200)])
     }
 
     @Test func storeChangesReloadWhatIsShown() {
         var model = Fixtures.model()
-        #expect(model.update(.storeChanged) == [.loadCounts, .loadWindow(pane: .contacts, offset: 0, limit: 200)])
-        #expect(model.update(.mutationSucceeded("Removed Bob"))
-            == [.loadCounts, .loadWindow(pane: .contacts, offset: 0, limit: 200)])
+        #expect(model.update(.storeChanged).requests == [.loadCounts, .loadWindow(pane: .contacts, offset: 0, limit: 200)])
+        _ = model.update(.key(.char("d")))
+        _ = model.update(.key(.char("y")))
+        #expect(model.answer(.done("Removed Bob")).requests == [.loadCounts, .loadWindow(pane: .contacts, offset: 0, limit: 200)])
         #expect(model.message == StatusMessage("Removed Bob", kind: .success))
     }
 
@@ -142,7 +150,8 @@ import Testing
         _ = model.update(.key(.char("G")))
         #expect(model.current.selection == 5)
         let shrunk = ContactWindow(pane: .contacts, offset: 0, rows: Array(Fixtures.book.prefix(3)), total: 3)
-        _ = model.update(.windowLoaded(shrunk))
+        _ = model.update(.storeChanged)
+        model.answer(.window(shrunk))
         #expect(model.current.selection == 2)
     }
 
@@ -163,7 +172,7 @@ import Testing
     @Test func mouseSelectsTabsAndRowsAndWheelScrolls() {
         var model = Fixtures.model()
         let favoritesTab = model.tabSpans()[1].columns.lowerBound + 1
-        #expect(model.update(.mouse(MouseEvent(kind: .press, column: favoritesTab, row: 0)))
+        #expect(model.update(.mouse(MouseEvent(kind: .press, column: favoritesTab, row: 0))).requests
             == [.loadWindow(pane: .favorites, offset: 0, limit: 200)])
         _ = model.update(.key(.char("1")))
         _ = model.update(.mouse(MouseEvent(kind: .press, column: 10, row: 5)))
@@ -188,7 +197,7 @@ import Testing
         var model = Fixtures.model()
         model.keymap = keymap
         #expect(model.update(.key(.char("f"))) == [])
-        #expect(model.update(.key(.char("s"))) == [.setFavorite(alice.peerID, false)])
+        #expect(model.update(.key(.char("s"))).requests == [.setFavorite(alice.peerID, false)])
         _ = model.update(.key(.ctrl("n")))
         #expect(model.current.selection == 1)
     }
