@@ -9,6 +9,8 @@ import Foundation
 struct BenchOptions {
     /// The `peerdex` executable the process benchmarks spawn.
     var peerdexPath: String
+    /// Another `peerdex` to measure beside it where a benchmark compares (an earlier build).
+    var baselinePeerdexPath: String?
     /// Figure name prefixes to run; empty means all.
     var only: [String] = []
     /// How many contacts to generate.
@@ -23,8 +25,11 @@ struct BenchOptions {
     var rssProbeDirectory: String?
 
     static let usage = """
-        usage: PeerdexBench [--peerdex PATH] [--only PREFIX]... [--contacts N] [--seed N] [--work-dir DIR] [--keep]
+        usage: PeerdexBench [--peerdex PATH] [--baseline-peerdex PATH] [--only PREFIX]... [--contacts N] [--seed N]
+                            [--work-dir DIR] [--keep]
           --peerdex PATH   the peerdex binary to spawn (default: next to this executable)
+          --baseline-peerdex PATH
+                           an earlier peerdex, measured beside it by the comparing figures
           --only PREFIX    run only the figures whose name starts with PREFIX (repeatable, or comma-separated)
           --contacts N     contacts to generate (default 100000)
           --seed N         seed of the generated data
@@ -44,6 +49,7 @@ struct BenchOptions {
         while let argument = remaining.popFirst() {
             switch argument {
             case "--peerdex": peerdexPath = try value(for: argument)
+            case "--baseline-peerdex": baselinePeerdexPath = try value(for: argument)
             case "--only": only += try value(for: argument).split(separator: ",").map(String.init)
             case "--contacts":
                 guard let count = Int(try value(for: argument)), count >= 100 else {
