@@ -56,16 +56,17 @@ extension AppModel {
     /// for; a load of another window of the same pane is cancelled (the viewport has left it).
     mutating func ensureWindow(_ pane: Pane) -> [Command] {
         guard pane != .search, let list = lists[pane] else { return [] }
-        let lastVisible = min(list.total, list.top + layout.visibleRows)
-        let covered = list.window.map { $0.offset <= list.top && $0.offset + $0.rows.count >= lastVisible } ?? false
-        if covered, !list.stale { return [] }
-        if list.total == 0, list.window != nil, !list.stale { return [] }
-        let offset = desiredOffset(pane)
-        if pendingWindowOffset(pane) == offset { return [] }
-        let cancelled = cancelRequests { request in
+        let isWindowOfPane: (Request) -> Bool = { request in
             if case .loadWindow(pane, _, _) = request { return true } else { return false }
         }
-        return cancelled + [issue(.loadWindow(pane: pane, offset: offset, limit: windowLimit))]
+        let lastVisible = min(list.total, list.top + layout.visibleRows)
+        let covered = list.window.map { $0.offset <= list.top && $0.offset + $0.rows.count >= lastVisible } ?? false
+        // What is shown is loaded: a window still being loaded elsewhere is no longer wanted.
+        if covered, !list.stale { return cancelRequests(where: isWindowOfPane) }
+        if list.total == 0, list.window != nil, !list.stale { return cancelRequests(where: isWindowOfPane) }
+        let offset = desiredOffset(pane)
+        if pendingWindowOffset(pane) == offset { return [] }
+        return cancelRequests(where: isWindowOfPane) + [issue(.loadWindow(pane: pane, offset: offset, limit: windowLimit))]
     }
 
     /// Takes a loaded window; asks again only if the viewport has moved elsewhere meanwhile.
