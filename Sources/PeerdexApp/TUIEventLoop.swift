@@ -33,8 +33,8 @@ public enum TUIOutcome: Equatable, Sendable {
 /// posted messages in the order they came, updates the model with each, and draws once.
 /// Requests go to the `RequestRunner`, so the loop never waits for the store.
 final class TUIEventLoop<Screen: LoopScreen> {
-    /// How often `.tick` is sent: relative times and retries of failed loads.
-    static var tickInterval: TimeInterval { 1 }
+    /// How often `.tick` is sent by default: relative times and retries of failed loads.
+    static var defaultTickInterval: TimeInterval { 1 }
 
     private(set) var model: AppModel
     private let screen: Screen
@@ -43,13 +43,15 @@ final class TUIEventLoop<Screen: LoopScreen> {
     private let signals: SignalPipe?
     private let watcher: StoreChangeWatcher?
     private let clock: () -> Date
+    private let tickInterval: TimeInterval
     private var nextTick: Date
     /// Frames drawn so far (tests check that one wake draws once).
     private(set) var framesDrawn = 0
 
     init(
         model: AppModel, screen: Screen, inbox: MessageInbox, runner: RequestRunner, signals: SignalPipe?,
-        watcher: StoreChangeWatcher?, clock: @escaping () -> Date = Date.init
+        watcher: StoreChangeWatcher?, tickInterval: TimeInterval = defaultTickInterval,
+        clock: @escaping () -> Date = Date.init
     ) {
         self.model = model
         self.screen = screen
@@ -58,7 +60,8 @@ final class TUIEventLoop<Screen: LoopScreen> {
         self.signals = signals
         self.watcher = watcher
         self.clock = clock
-        nextTick = clock().addingTimeInterval(Self.tickInterval)
+        self.tickInterval = tickInterval
+        nextTick = clock().addingTimeInterval(tickInterval)
     }
 
     /// Runs until the user quits or a terminating signal arrives. `width` × `height` is the
@@ -92,7 +95,7 @@ final class TUIEventLoop<Screen: LoopScreen> {
         messages += inbox.drain()
         if now >= nextTick {
             messages.append(.tick(now))
-            nextTick = now.addingTimeInterval(Self.tickInterval)
+            nextTick = now.addingTimeInterval(tickInterval)
         }
         guard !messages.isEmpty else { return nil }
         for message in messages {

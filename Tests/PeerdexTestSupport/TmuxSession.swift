@@ -72,6 +72,14 @@ public final class TmuxSession: @unchecked Sendable {
         try tmux(["resize-window", "-t", "main", "-x", "\(width)", "-y", "\(height)"])
     }
 
+    /// The process ID of the program under test: the child of the pane's shell.
+    public func programPID() throws -> pid_t? {
+        let shell = try tmux(["list-panes", "-t", "main", "-F", "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let shellPID = Int32(shell) else { return nil }
+        let children = try? String(contentsOfFile: "/proc/\(shellPID)/task/\(shellPID)/children", encoding: .utf8)
+        return children?.split(separator: " ").first.flatMap { Int32($0) }
+    }
+
     /// Kills the tmux server and everything in it.
     public func close() {
         _ = try? tmux(capturing: false, ["kill-server"])
