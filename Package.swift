@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         .target(name: "PeerdexCore"),
@@ -35,7 +36,7 @@ let package = Package(
             name: "PeerdexApp",
             dependencies: [
                 "CSignalPipe", "PeerdexCore", "PeerdexParallel", "PeerdexStore", "PeerdexTUI", "PeerdexTerminal",
-                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(
@@ -62,7 +63,7 @@ let package = Package(
             name: "PeerdexAppTests",
             dependencies: [
                 "PeerdexApp", "PeerdexCore", "PeerdexStore", "PeerdexTUI", "PeerdexTestSupport",
-                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Logging
 import PeerdexTUI
 
 /// Runs the TUI's requests off the event loop and posts each answer, with its request's ID.
@@ -14,6 +15,7 @@ public final class RequestRunner: @unchecked Sendable {
 
     private let perform: Perform
     private let post: @Sendable ([Message]) -> Void
+    private let logger: Logger
     private let mutations = DispatchQueue(label: "peerdex.tui.mutations")
     private let loads = DispatchQueue(label: "peerdex.tui.loads")
     private let searches = DispatchQueue(label: "peerdex.tui.searches")
@@ -24,10 +26,11 @@ public final class RequestRunner: @unchecked Sendable {
     /// A runner that performs requests with `perform` and hands answers to `post`.
     public init(
         perform: @escaping @Sendable (Request) -> Result<Answer, RequestFailure>,
-        post: @escaping @Sendable ([Message]) -> Void
+        post: @escaping @Sendable ([Message]) -> Void, logger: Logger = Logger(label: "peerdex.requests")
     ) {
         self.perform = perform
         self.post = post
+        self.logger = logger
     }
 
     /// Starts a request; its answer is posted later, from another thread.
@@ -37,7 +40,11 @@ public final class RequestRunner: @unchecked Sendable {
             guard lock.withLock({ queued.remove(id) != nil }) else { return }  // cancelled
             switch perform(request) {
             case .success(let answer): post([.answered(id, answer)])
-            case .failure(let failure): post([.failed(id, failure)])
+            case .failure(let failure):
+                logger.warning(
+                    "request \(id) failed: \(failure.reason)",
+                    metadata: ["request": "\(request)", "transient": "\(failure.isTransient)"])
+                post([.failed(id, failure)])
             }
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import PeerdexCore
 import PeerdexStore
 import PeerdexTUI
@@ -17,6 +18,7 @@ public struct TUIRunner {
 
     let book: ContactBook
     let settings: TUISettings
+    let logger = Logger(label: "peerdex.tui")
 
     /// A runner over an opened book with the user's settings.
     public init(book: ContactBook, settings: TUISettings) {
@@ -28,11 +30,26 @@ public struct TUIRunner {
     /// every way out. After `.signalled`, call `TUIOutcome.endProcess()` once done, so that the
     /// process dies of that signal as its parent expects.
     public func run() throws(AppError) -> TUIOutcome {
+        logger.info("tui started", metadata: ["dataDirectory": "\(book.dataDirectory.path)"])
+        do {
+            let outcome = try runLoop()
+            switch outcome {
+            case .quit: logger.info("tui quit")
+            case .signalled(let number): logger.info("tui ended by signal \(number)")
+            }
+            return outcome
+        } catch {
+            logger.error("tui stopped: \(error)")
+            throw error
+        }
+    }
+
+    private func runLoop() throws(AppError) -> TUIOutcome {
         // Before curses, so that ncurses keeps its hands off these signals.
         let signals = try SignalPipe(catching: [SIGINT, SIGTERM, SIGHUP, SIGWINCH], terminating: [SIGINT, SIGTERM, SIGHUP])
         let inbox = try MessageInbox()
         let executor = TUICommandExecutor(book: book)
-        let runner = RequestRunner(perform: executor.perform, post: inbox.post)
+        let runner = RequestRunner(perform: executor.perform, post: inbox.post, logger: logger)
         let watcher = try? StoreChangeWatcher(database: book.database, directory: book.dataDirectory.path)
         let terminal = Terminal(monochrome: settings.noColor)
         defer { terminal.restore() }
@@ -43,7 +60,9 @@ public struct TUIRunner {
         let loop = TUIEventLoop(
             model: model, screen: terminal, inbox: inbox, runner: runner, signals: signals, watcher: watcher)
         let outcome = loop.run(width: terminal.width, height: terminal.height)
-        _ = runner.finishMutations(timeout: Self.quitGrace)
+        if !runner.finishMutations(timeout: Self.quitGrace) {
+            logger.warning("quit while a change was still being saved after \(Int(Self.quitGrace)) s")
+        }
         return outcome
     }
 }

@@ -27,7 +27,7 @@ extension Peerdex.Contacts {
         @Flag(help: "Print the added contact as JSON.") var json = false
 
         func run() throws {
-            let book = try ContactBook.open(DataDirectory(explicit: global.dataDirectory))
+            let book = try global.openBook()
             if peer == "-" { return try addFromStandardInput(book) }
             let contact = try book.add(contact(from: ContactBook.parsePeer(peer)))
             if json {

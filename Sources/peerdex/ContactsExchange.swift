@@ -22,7 +22,7 @@ extension Peerdex.Contacts {
         @Flag(help: "Print the report as a JSON array.") var json = false
 
         func run() throws {
-            let book = try ContactBook.open(DataDirectory(explicit: global.dataDirectory))
+            let book = try global.openBook()
             let report = try ContactExchange(book: book).importFile(at: file, format: format)
             if json { return try Output.json(report) }
             Output.lines(report) { entry, line in
@@ -66,7 +66,7 @@ extension Peerdex.Contacts {
         @Option(name: [.short, .long], help: "Write to this file instead of stdout.") var output: String?
 
         func run() throws {
-            let book = try ContactBook.open(DataDirectory(explicit: global.dataDirectory))
+            let book = try global.openBook()
             let chosen = format ?? output.flatMap(ContactFileFormat.init(fileName:)) ?? .vcard
             let exchange = ContactExchange(book: book)
             if let output { return try exchange.export(as: chosen, to: output) }

@@ -13,7 +13,7 @@ protocol SingleContactCommand: GlobalOptionsCommand {
 extension SingleContactCommand {
     func run() throws {
         let id = try ContactBook.parsePeer(peer).peerID
-        let book = try ContactBook.open(DataDirectory(explicit: global.dataDirectory))
+        let book = try global.openBook()
         print(try act(on: id, in: book))
     }
 }

@@ -21,7 +21,7 @@ extension Peerdex.Contacts {
 
         func run() throws {
             let list: ContactList = favorites ? .favorites : blocked ? .blocked : recent ? .recent : .all
-            let book = try ContactBook.open(DataDirectory(explicit: global.dataDirectory))
+            let book = try global.openBook()
             let contacts = try book.store { try $0.contacts(in: list) }
             if json {
                 try Output.json(contacts.map { ContactJSON($0) })
@@ -67,7 +67,7 @@ extension Peerdex.Contacts {
         }
 
         func run() throws {
-            let book = try ContactBook.open(DataDirectory(explicit: global.dataDirectory))
+            let book = try global.openBook()
             let results = try book.store { try $0.search(SearchQuery(query.joined(separator: " ")), limit: limit) }
             if json {
                 try Output.json(results.map { ContactJSON($0.contact, match: $0.tier) })

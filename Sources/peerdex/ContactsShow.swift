@@ -13,7 +13,7 @@ extension Peerdex.Contacts {
 
         func run() throws {
             let id = try ContactBook.parsePeer(peer).peerID
-            let book = try ContactBook.open(DataDirectory(explicit: global.dataDirectory))
+            let book = try global.openBook()
             guard let (contact, history) = try book.store({ try $0.details(of: id) }) else {
                 throw AppError.store(.contactNotFound(id))
             }

@@ -11,7 +11,7 @@ extension Peerdex {
         @Flag(help: "Print a JSON object with peerId and invite.") var json = false
 
         func run() throws {
-            let book = try ContactBook.open(DataDirectory(explicit: global.dataDirectory))
+            let book = try global.openBook()
             let invite = book.identity.invite()
             if json {
                 try Output.json(["peerId": invite.peerID.text, "invite": invite.url])

@@ -1,4 +1,5 @@
 import ArgumentParser
+import PeerdexApp
 
 /// The `peerdex` command: a thin dispatcher over PeerdexApp.
 @main
@@ -31,6 +32,21 @@ struct Peerdex: ParsableCommand {
 struct GlobalOptions: ParsableArguments {
     @Option(name: .customLong("data-dir"), help: ArgumentHelp("Data directory.", valueName: "dir"))
     var dataDirectory: String?
+}
+
+extension GlobalOptions {
+    /// The data directory chosen (option, environment, default), with this process's logging
+    /// sent to its log file.
+    func chosenDirectory() -> DataDirectory {
+        let directory = DataDirectory(explicit: dataDirectory)
+        AppLogging.bootstrap(directory)
+        return directory
+    }
+
+    /// Opens the contact book of the chosen data directory.
+    func openBook() throws -> ContactBook {
+        try ContactBook.open(chosenDirectory())
+    }
 }
 
 /// A command that takes the global options; every subcommand is one.

@@ -12,23 +12,8 @@ extension Peerdex {
 
         func run() throws {
             let settings = try ConfigFile.tuiSettings()
-            let dataDirectory = DataDirectory(explicit: global.dataDirectory)
-            let book = try ContactBook.open(dataDirectory)
-            let log = EventLog(dataDirectory: dataDirectory)
-            log.record("info", "tui started")
-            do {
-                let outcome = try TUIRunner(book: book, settings: settings).run()
-                if case .signalled(let number) = outcome {
-                    log.record("info", "tui ended by signal \(number)")
-                } else {
-                    log.record("info", "tui quit")
-                }
-                outcome.endProcess()
-            } catch {
-                // The runner restored the terminal on its way out; the error is printed after it.
-                log.record("error", "tui stopped: \(error)")
-                throw error
-            }
+            // The runner restores the terminal on every way out; an error is printed after it.
+            try TUIRunner(book: try global.openBook(), settings: settings).run().endProcess()
         }
     }
 }

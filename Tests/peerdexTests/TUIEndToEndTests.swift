@@ -93,6 +93,31 @@ struct TUIEndToEndTests {
         #expect(log.contains("tui started") && log.contains("tui quit"))
     }
 
+    /// Logs go to the data directory, never to stderr, which is the terminal while the screen is
+    /// ours: here stderr goes to a file, and a failed change (adding oneself) is logged.
+    @Test func logsNeverReachStderr() throws {
+        defer { cli.cleanUp() }
+        let errors = cli.dataDirectory + "-stderr"
+        defer { try? FileManager.default.removeItem(atPath: errors) }
+        let own = try #require(try cli.json(["id"]) as? [String: String])["peerId"]!
+        let tui = try TmuxSession(command: [
+            "/bin/sh", "-c", "exec \"$0\" --data-dir \"$1\" 2>\"$2\"", CommandRunner.executable.path, cli.dataDirectory, errors,
+        ])
+        defer { tui.close() }
+        try tui.waitFor("contact book is empty")
+        try tui.send("a")
+        try tui.send(own, literal: true)
+        try tui.send("Enter")
+        try tui.send("Enter")
+        try tui.waitFor("your own peer ID")
+        try tui.send("q")
+        try tui.waitFor("[exited 0]")
+        let log = try String(contentsOfFile: cli.dataDirectory + "/peerdex.log", encoding: .utf8)
+        #expect(log.contains("warning peerdex.tui [PeerdexApp] request #"), "\(log)")
+        #expect(log.contains("info peerdex.tui [PeerdexApp] tui quit"))
+        #expect(try String(contentsOfFile: errors, encoding: .utf8) == "")
+    }
+
     /// Each signal that ends a program is handled on the loop's thread: the terminal is restored,
     /// then the process dies of the same signal (exit status 128 + n in the shell).
     @Test(arguments: [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM"), (SIGHUP, "SIGHUP")])
