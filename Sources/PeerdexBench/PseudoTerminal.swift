@@ -6,9 +6,12 @@ import Foundation
 
 /// A pseudo-terminal whose slave side a spawned program sees as its terminal; we read the master.
 ///
+/// Sendable so that a reader thread may watch it while another thread waits for a process; only
+/// one thread reads at a time.
+///
 /// Used instead of tmux for `tui.first_frame`: reading the program's output directly timestamps
 /// the bytes of the first frame as they arrive, with no polling and no tmux start-up in the figure.
-final class PseudoTerminal {
+final class PseudoTerminal: @unchecked Sendable {
     /// Our side: what the program writes to its terminal is read here, keys are written here.
     let master: Int32
     /// The device the program opens as stdin, stdout and stderr.

@@ -38,9 +38,9 @@ struct TerminalKeystrokeBench {
                 + "to the last byte of the update it caused (\(Self.quiet) ms of silence ends an update); "
                 + "/, a query key by key, two backspaces, Esc")
         try workspace.ensureDatabase()
-        var sessions = [try Session(path: workspace.options.peerdexPath, workspace: workspace)]
+        var sessions = [try Session(path: workspace.options.peerdexPath, workspace: workspace, dataDirectory: workspace.dataDirectory)]
         if let baseline = workspace.options.baselinePeerdexPath {
-            sessions.append(try Session(path: baseline, workspace: workspace))
+            sessions.append(try Session(path: baseline, workspace: workspace, dataDirectory: workspace.dataDirectory))
             Report.note("   baseline: \(baseline)")
         }
         defer { sessions.forEach { $0.stop() } }
@@ -64,13 +64,13 @@ struct TerminalKeystrokeBench {
     }
 
     /// One running `peerdex` on its own pseudo-terminal.
-    final class Session {
+    final class Session: @unchecked Sendable {
         let path: String
         let terminal: PseudoTerminal
         let pid: pid_t
         private(set) var silentKeys = 0
 
-        init(path: String, workspace: Workspace) throws {
+        init(path: String, workspace: Workspace, dataDirectory: String) throws {
             self.path = path
             let size = KeystrokeBench.size
             terminal = try PseudoTerminal(width: size.width, height: size.height)
@@ -79,7 +79,7 @@ struct TerminalKeystrokeBench {
             let environment = [
                 "TERM": "xterm-256color", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "XDG_CONFIG_HOME": configDirectory,
             ]
-            pid = try terminal.spawn(path, ["--data-dir", workspace.dataDirectory], environment: environment)
+            pid = try terminal.spawn(path, ["--data-dir", dataDirectory], environment: environment)
             guard settle(after: Monotonic.now(), timeout: 10_000) != nil else {
                 throw BenchError("\(path) drew nothing within 10 s")
             }
@@ -103,7 +103,7 @@ struct TerminalKeystrokeBench {
 
         /// Reads until `quiet` ms pass without output; the ms from `start` to the last byte, or
         /// nil when nothing came within `timeout`.
-        private func settle(after start: UInt64, timeout: Double) -> Double? {
+        func settle(after start: UInt64, timeout: Double) -> Double? {
             var last: UInt64?
             while true {
                 let waited = Monotonic.milliseconds(since: start)
