@@ -1,3 +1,4 @@
+import PeerdexTestSupport
 import Testing
 
 @testable import PeerdexCore
@@ -39,11 +40,11 @@ import Testing
             "\u{0301}", "\u{0308}", "\u{0327}", "\u{3099}", "\u{309A}", "か", "ハ", "ー", "東", "한", "가", "\u{1100}",
             "\u{1161}", "\u{11A8}", "ا", "\u{0653}", "ש", "\u{05BC}", "ｔ", "ﬁ", "①", "\u{2002}", "\u{3000}", "\u{200D}",
         ]
-        var random = SystemRandomNumberGenerator()
+        var random = SeededRandom(defaultSeed: 4)
         for _ in 0..<5_000 {
             let length = Int.random(in: 1...8, using: &random)
             let text = String(String.UnicodeScalarView((0..<length).map { _ in pool.randomElement(using: &random)! }))
-            #expect(scalars(TextFolder.fold(text)) == scalars(TextFolder.foldInFull(text)), "\(scalars(text))")
+            #expect(scalars(TextFolder.fold(text)) == scalars(TextFolder.foldInFull(text)), "\(scalars(text)), \(random)")
         }
     }
 

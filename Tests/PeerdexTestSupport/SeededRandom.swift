@@ -1,0 +1,36 @@
+import Foundation
+
+/// A repeatable random number generator for tests (SplitMix64) that names its seed, so that a
+/// failure can be replayed.
+///
+/// Each test passes its own default seed, so CI runs the same cases every time. Set
+/// `PEERDEX_TEST_SEED` to a number to replay a reported failure, or to `random` to explore new
+/// cases; every expectation that uses the generator prints `\(random)` with its message.
+public struct SeededRandom: RandomNumberGenerator, CustomStringConvertible {
+    /// The seed this generator started from.
+    public let seed: UInt64
+    private var state: UInt64
+
+    /// The generator for one test: `PEERDEX_TEST_SEED` when set, else `defaultSeed`.
+    public init(defaultSeed: UInt64) {
+        let environment = ProcessInfo.processInfo.environment["PEERDEX_TEST_SEED"]
+        if environment == "random" {
+            seed = UInt64.random(in: 0...UInt64.max)
+        } else {
+            seed = environment.flatMap(UInt64.init) ?? defaultSeed
+        }
+        state = seed
+    }
+
+    /// The next 64 random bits.
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// `seed N (replay: PEERDEX_TEST_SEED=N)`, for expectation messages.
+    public var description: String { "seed \(seed) (replay: PEERDEX_TEST_SEED=\(seed))" }
+}
