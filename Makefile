@@ -2,6 +2,9 @@
 SWIFT ?= swift
 ARGS ?=
 BENCH_ARGS ?=
+# A git revision whose release binary the comparing figures measure beside this one, e.g.
+# `make bench BASELINE=12b17eb` (the TUI loop before it was event-driven).
+BASELINE ?=
 
 .PHONY: all build run test bench clean deps
 
@@ -28,7 +31,8 @@ test: deps
 bench: deps
 	$(SWIFT) build -c release --product peerdex
 	$(SWIFT) build -c release --product PeerdexBench
-	./.build/release/PeerdexBench --peerdex ./.build/release/peerdex $(BENCH_ARGS)
+	./.build/release/PeerdexBench --peerdex ./.build/release/peerdex \
+		$(if $(BASELINE),--baseline-peerdex "$$(./scripts/build-baseline.sh $(BASELINE))") $(BENCH_ARGS)
 
 clean:
 	$(SWIFT) package clean

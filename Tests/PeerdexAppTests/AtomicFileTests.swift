@@ -1,4 +1,5 @@
 import Foundation
+import PeerdexTestSupport
 import Testing
 
 @testable import PeerdexApp
@@ -11,13 +12,13 @@ import Testing
 
     /// Polls `path` while `write` runs on another thread; returns every size seen.
     func sizesSeen(at path: String, while write: @escaping @Sendable () throws -> Void) -> Set<Int> {
-        let done = Flag()
+        let done = Locked(false)
         Thread.detachNewThread {
             try? write()
-            done.set()
+            done.set(true)
         }
         var sizes = Set<Int>()
-        while !done.isSet {
+        while !done.value {
             var info = stat()
             if stat(path, &info) == 0 { sizes.insert(Int(info.st_size)) }
         }
@@ -51,12 +52,4 @@ import Testing
         #expect(throws: AppError.self) { try AtomicFile.replace(directory + "/missing/file", with: Data("x".utf8)) }
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory) == [])
     }
-}
-
-/// A flag one thread sets and another reads.
-private final class Flag: @unchecked Sendable {
-    private var value = false
-    private let lock = NSLock()
-    var isSet: Bool { lock.withLock { value } }
-    func set() { lock.withLock { value = true } }
 }

@@ -138,12 +138,3 @@ import Testing
         #expect(loop.model.width == 132 && loop.model.height == 43)
     }
 }
-
-/// A value several threads read and write.
-final class Locked<Value>: @unchecked Sendable {
-    private var stored: Value
-    private let lock = NSLock()
-    init(_ value: Value) { stored = value }
-    var value: Value { lock.withLock { stored } }
-    func set(_ value: Value) { lock.withLock { stored = value } }
-}

@@ -63,13 +63,3 @@ import Testing
         #expect(try database.setFavorite(Fixtures.peerID(1), true, at: Fixtures.now).isFavorite)
     }
 }
-
-/// A value behind a lock, for results written by several threads.
-final class Locked<Value>: @unchecked Sendable {
-    private var value: Value
-    private let lock = NSLock()
-
-    init(_ value: Value) { self.value = value }
-
-    func withLock<T>(_ body: (inout Value) -> T) -> T { lock.withLock { body(&value) } }
-}
