@@ -90,7 +90,7 @@ final class TUIEventLoop<Screen: LoopScreen> {
             }
         }
         let now = clock()
-        watcher?.takeEvents()
+        watcher?.takeEvents(at: now)
         if watcher?.changed(at: now) == true { messages.append(.storeChanged) }
         messages += inbox.drain()
         if now >= nextTick {

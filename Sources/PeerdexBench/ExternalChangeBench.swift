@@ -10,7 +10,9 @@ import PeerdexCore
 ///
 /// The TUI runs on a pseudo-terminal over a small book of its own; `peerdex contacts add` runs
 /// as a separate process, and the clock runs from spawning it to the first output of the TUI
-/// that contains the new name (a reader thread timestamps the output as it arrives). So the
+/// that contains the new name (a reader thread timestamps the output as it arrives; curses
+/// writes only the cells that changed, so each name ends in a random token of its own and the
+/// watch looks for the token's tail). So the
 /// figure includes the add command's own run (its start, commit and exit, printed beside), which
 /// is what a user who types the command in another terminal waits for.
 struct ExternalChangeBench {
@@ -45,9 +47,11 @@ struct ExternalChangeBench {
         defer { session.stop() }
         var seen = Samples()
         var commands = Samples()
+        var random = SplitMix64(seed: workspace.options.seed &+ 17)
         for run in 1...Self.runs {
-            let name = "Aaron Marker\(run)x"
-            let reader = OutputWatch(session.terminal, waitingFor: name)
+            let token = String((0..<8).map { _ in Character(UnicodeScalar(UInt8(65 + random.next() % 26))) })
+            let name = "Marker \(token)"
+            let reader = OutputWatch(session.terminal, waitingFor: String(token.suffix(6)))
             let start = Monotonic.now()
             let outcome = try Subprocess(
                 path: workspace.options.peerdexPath,
@@ -81,7 +85,7 @@ private final class OutputWatch: @unchecked Sendable {
                 guard let chunk = terminal.read(timeout: 20) else { break }
                 guard !chunk.isEmpty else { continue }
                 output += chunk
-                if PseudoTerminal.visibleText(output).contains(text.filter { $0 != " " }) {
+                if PseudoTerminal.visibleText(output).contains(text) {
                     lock.withLock { time = Monotonic.now() }
                     break
                 }

@@ -60,6 +60,19 @@ final class Workspace {
     private var markerPath: String { directory + "/book.txt" }
     private var bookSignature: String { "\(options.contacts) contacts, seed \(options.seed)\n" }
 
+    /// A fresh copy of the imported book's database (not its identity) in a directory of its own
+    /// under the work directory; returns the directory.
+    func copyOfBook(named name: String) throws -> String {
+        let copy = directory + "/" + name
+        try? FileManager.default.removeItem(atPath: copy)
+        try FileManager.default.createDirectory(atPath: copy, withIntermediateDirectories: true)
+        for suffix in ["", "-wal"] where FileManager.default.fileExists(atPath: dataDirectory + "/contacts.sqlite" + suffix) {
+            try FileManager.default.copyItem(
+                atPath: dataDirectory + "/contacts.sqlite" + suffix, toPath: copy + "/contacts.sqlite" + suffix)
+        }
+        return copy
+    }
+
     /// Records that `dataDirectory` now holds the whole generated book.
     func markImported() {
         imported = true

@@ -6,12 +6,12 @@ import Testing
 
 @testable import PeerdexApp
 
-/// Changes to the book by anyone else are noticed, without the writer connection.
+/// Changes to the book by anyone else are noticed, promptly, without the writer connection.
 @Suite(.timeLimit(.minutes(1))) struct StoreChangeWatcherTests {
     let directory = DataDirectory(explicit: NSTemporaryDirectory() + "peerdex-watch-\(UUID().uuidString)")
 
     func waitReadable(_ descriptor: Int32?) -> Bool {
-        guard let descriptor else { return true }  // no inotify: the fallback interval applies
+        guard let descriptor else { return true }  // no inotify: only the safety interval applies
         var polled = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
         return poll(&polled, 1, 10_000) == 1
     }
@@ -19,20 +19,18 @@ import Testing
     @Test func writesByAnotherConnectionAndAnotherThreadAreNoticed() throws {
         defer { try? FileManager.default.removeItem(atPath: directory.path) }
         let book = try ContactBook.open(directory)
-        let watcher = try StoreChangeWatcher(database: book.database, directory: directory.path)
-        var now = Date()
-        // Nothing written: nothing to report
-        watcher.takeEvents()
-        #expect(!watcher.changed(at: now.addingTimeInterval(2)))
+        let start = Date()
+        let watcher = try StoreChangeWatcher(database: book.database, directory: directory.path, now: start)
+        #expect(!watcher.changed(at: start))  // nothing written, and no check due
 
         // Another connection (as another process would) commits
         let other = try ContactDatabase.open(at: directory.databasePath)
         try other.add(Fixtures.contact(1, name: "Anna"))
         #expect(waitReadable(watcher.descriptor))
-        watcher.takeEvents()
-        now = now.addingTimeInterval(4)
-        #expect(watcher.changed(at: now))
-        #expect(!watcher.changed(at: now.addingTimeInterval(2)))
+        let seen = start.addingTimeInterval(0.2)
+        watcher.takeEvents(at: seen)
+        #expect(watcher.changed(at: seen))
+        #expect(!watcher.changed(at: seen.addingTimeInterval(0.05)))
 
         // Another thread of this process commits through the same database
         let done = DispatchSemaphore(value: 0)
@@ -42,26 +40,54 @@ import Testing
         }
         done.wait()
         #expect(waitReadable(watcher.descriptor))
-        watcher.takeEvents()
-        #expect(watcher.changed(at: now.addingTimeInterval(6)))
+        let later = seen.addingTimeInterval(0.2)
+        watcher.takeEvents(at: later)
+        #expect(watcher.changed(at: later))
     }
 
-    @Test func checksAreSpacedOut() throws {
+    @Test func changesAreReportedAtMostOncePerInterval() throws {
         defer { try? FileManager.default.removeItem(atPath: directory.path) }
         let book = try ContactBook.open(directory)
-        let watcher = try StoreChangeWatcher(database: book.database, directory: directory.path)
+        let start = Date()
+        let watcher = try StoreChangeWatcher(database: book.database, directory: directory.path, now: start)
         try book.database.add(Fixtures.contact(1))
         #expect(waitReadable(watcher.descriptor))
-        watcher.takeEvents()
-        let start = Date()
+        watcher.takeEvents(at: start)
         #expect(watcher.changed(at: start))
         try book.database.add(Fixtures.contact(2))
         #expect(waitReadable(watcher.descriptor))
-        watcher.takeEvents()
-        // Too soon after the last check: it waits for its turn, and the loop wakes for it then
-        #expect(!watcher.changed(at: start.addingTimeInterval(StoreChangeWatcher.minimumInterval / 2)))
+        let soon = start.addingTimeInterval(StoreChangeWatcher.minimumInterval / 2)
+        watcher.takeEvents(at: soon)
+        #expect(!watcher.changed(at: soon))
         #expect(watcher.nextCheck() == start.addingTimeInterval(StoreChangeWatcher.minimumInterval))
-        #expect(watcher.changed(at: start.addingTimeInterval(StoreChangeWatcher.minimumInterval)))
-        #expect(watcher.nextCheck() == nil)
+        #expect(watcher.changed(at: watcher.nextCheck()))
+    }
+
+    @Test func aCommitThatBecomesVisibleAfterItsLastWriteIsCaughtByAFollowUp() throws {
+        defer { try? FileManager.default.removeItem(atPath: directory.path) }
+        let book = try ContactBook.open(directory)
+        let start = Date()
+        let watcher = try StoreChangeWatcher(database: book.database, directory: directory.path, now: start)
+        // A write to the WAL that is not a commit yet (closing it after writing, as here, is one)
+        let wal = open(directory.databasePath + "-wal", O_WRONLY | O_APPEND)
+        close(wal)
+        #expect(waitReadable(watcher.descriptor))
+        watcher.takeEvents(at: start)
+        #expect(!watcher.changed(at: start))
+        // The commit lands, with no write event of its own read here
+        try ContactDatabase.open(at: directory.databasePath).add(Fixtures.contact(3))
+        let followUp = watcher.nextCheck()
+        #expect(followUp == start.addingTimeInterval(StoreChangeWatcher.followUps[1]))
+        #expect(watcher.changed(at: followUp))
+    }
+
+    @Test func withNoEventAtAllTheSafetyCheckFindsTheChange() throws {
+        defer { try? FileManager.default.removeItem(atPath: directory.path) }
+        let book = try ContactBook.open(directory)
+        let start = Date()
+        let watcher = try StoreChangeWatcher(database: book.database, directory: directory.path, now: start)
+        try ContactDatabase.open(at: directory.databasePath).add(Fixtures.contact(4))
+        #expect(watcher.nextCheck() == start.addingTimeInterval(StoreChangeWatcher.safetyInterval))
+        #expect(watcher.changed(at: watcher.nextCheck()))
     }
 }
