@@ -46,9 +46,9 @@ extension AppModel {
 
     /// The offset of the window being loaded for a pane, if one is in flight.
     func pendingWindowOffset(_ pane: Pane) -> Int? {
-        guard case .loadWindow(_, let offset, _)? = latestInFlight(where: { request in
-            if case .loadWindow(pane, _, _) = request { return true } else { return false }
-        })?.request else { return nil }
+        guard case .loadWindow(_, let offset, _)? = latestInFlight(where: { $0.loadsWindow(of: pane) })?.request else {
+            return nil
+        }
         return offset
     }
 
@@ -56,9 +56,7 @@ extension AppModel {
     /// for; a load of another window of the same pane is cancelled (the viewport has left it).
     mutating func ensureWindow(_ pane: Pane) -> [Command] {
         guard pane != .search, let list = lists[pane] else { return [] }
-        let isWindowOfPane: (Request) -> Bool = { request in
-            if case .loadWindow(pane, _, _) = request { return true } else { return false }
-        }
+        let isWindowOfPane: (Request) -> Bool = { $0.loadsWindow(of: pane) }
         let lastVisible = min(list.total, list.top + layout.visibleRows)
         let covered = list.window.map { $0.offset <= list.top && $0.offset + $0.rows.count >= lastVisible } ?? false
         // What is shown is loaded: a window still being loaded elsewhere is no longer wanted.

@@ -121,7 +121,7 @@ extension AppModel {
 
     /// Asks for results of `text`, cancelling the search it replaces.
     mutating func search(_ text: String) -> [Command] {
-        cancelRequests { if case .search = $0 { return true } else { return false } }
+        cancelRequests(where: \.isSearch)
             + [issue(.search(query: text, limit: searchLimit))]
     }
 

@@ -163,7 +163,7 @@ extension AppModel {
             searchFailure = nil
             setSearchResults([])
             mode = .browse
-            return cancelRequests { if case .search = $0 { return true } else { return false } } + show(paneBeforeSearch)
+            return cancelRequests(where: \.isSearch) + show(paneBeforeSearch)
         case .enter:
             mode = .browse
             query.deselect()
@@ -178,7 +178,7 @@ extension AppModel {
             searchFailure = nil
             if query.text.isEmpty {
                 setSearchResults([])
-                return cancelRequests { if case .search = $0 { return true } else { return false } }
+                return cancelRequests(where: \.isSearch)
             }
             return search(query.text)
         }

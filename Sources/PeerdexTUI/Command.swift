@@ -58,6 +58,18 @@ public enum Request: Hashable, Sendable {
     /// Remove a contact from the book → `.done`.
     case removeContact(PeerID)
 
+    /// Whether the request is a search.
+    public var isSearch: Bool {
+        if case .search = self { return true }
+        return false
+    }
+
+    /// Whether the request loads rows of `pane`.
+    public func loadsWindow(of pane: Pane) -> Bool {
+        if case .loadWindow(pane, _, _) = self { return true }
+        return false
+    }
+
     /// Whether the request changes the store (and so is answered only after a commit).
     public var isMutation: Bool {
         switch self {
