@@ -4,9 +4,10 @@ import PeerdexTUI
 
 /// `tui.keystroke.*`: typing searches into the real TUI model with the real store, key by key.
 ///
-/// Each keystroke is timed end to end as the event loop runs it (see `TUIDriver.send`): `/` to
+/// Each keystroke is timed as the work one key costs, done in one go (see `TUIDriver.send`): `/` to
 /// open search, the query's characters one by one (each one searches), two backspaces, Esc.
-/// Only curses' output is missing; `tui.first_frame` covers the terminal side.
+/// The loop's thread hops and curses' output are left out; `tui.keystroke.terminal` measures the
+/// real program, loop and terminal included.
 struct KeystrokeBench {
     /// At least this many keystrokes are timed.
     static let minimumKeystrokes = 600

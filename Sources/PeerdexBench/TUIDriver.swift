@@ -5,9 +5,10 @@ import PeerdexTUI
 
 /// Runs the real pure TUI against the real store, in-process, as `TUIRunner` does but without a terminal.
 ///
-/// One `send` is what the event loop does for one key: `update`, perform every command through
-/// `TUICommandExecutor`, feed the answers back until nothing is left, then `render`. Only the
-/// curses output (`Terminal.draw`) is left out.
+/// One `send` is the work of one key, done synchronously: `update`, perform every request through
+/// `TUICommandExecutor`, feed the answers back until nothing is left, then `render`. The event
+/// loop does the same work with the requests on other threads; its hops and the curses output
+/// (`Terminal.draw`) are left out here.
 struct TUIDriver {
     /// A fixed clock, so relative dates render the same in every run.
     static let now = ContactGenerator.referenceDate
