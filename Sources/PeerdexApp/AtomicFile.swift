@@ -6,11 +6,11 @@ import Foundation
 /// put it in place with one system call: `rename(2)` to replace, `link(2)` to create. A full disk,
 /// a crash or a kill at any moment leaves the previous file (or no file) where it was.
 enum AtomicFile {
-    /// Replaces `path` (or creates it) with `data`. A replaced file keeps its permissions; a new
-    /// one gets `mode`.
-    static func replace(_ path: String, with data: Data, mode: mode_t = 0o600) throws(AppError) {
+    /// Replaces `path` (or creates it) with `data`. A replaced file keeps its permissions unless
+    /// `forceMode` (a secret must stay owner-only whatever it had); a new one gets `mode`.
+    static func replace(_ path: String, with data: Data, mode: mode_t = 0o600, forceMode: Bool = false) throws(AppError) {
         var existing = stat()
-        let keptMode = stat(path, &existing) == 0 ? existing.st_mode & 0o7777 : mode
+        let keptMode = !forceMode && stat(path, &existing) == 0 ? existing.st_mode & 0o7777 : mode
         let temporary = try writeTemporary(data, besides: path, mode: keptMode)
         guard rename(temporary, path) == 0 else {
             let reason = errorText()

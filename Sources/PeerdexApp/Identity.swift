@@ -78,7 +78,7 @@ public struct Identity: Sendable {
             // same file at once write the very same bytes, and none ends up with a key the file
             // does not hold. Where the file cannot be rewritten (read-only), the same key is used.
             file = IdentityKeyFile(signingSeed: file.signingSeed, agreementKey: derivedAgreementKey(file.signingSeed))
-            try? AtomicFile.replace(path, with: file.encoded(), mode: 0o600)
+            try? AtomicFile.replace(path, with: file.encoded(), mode: 0o600, forceMode: true)
         }
         return try identity(from: file, path: path)
     }

@@ -40,8 +40,7 @@ public enum ContactStoreError: Error, Equatable, Sendable, CustomStringConvertib
         case .contactExists(let id):
             return "\(id) is already in your contacts"
         case .busy(let path):
-            return "the contact database \(path) is busy: another program has been writing to it for "
-                + "\(Int(ContactDatabase.busyTimeout)) s; try again"
+            return "the contact database \(path) is busy: another program kept it locked for writing; try again"
         case .corrupt(let path, let reason):
             return "the contact database \(path) is damaged: \(reason)"
         case .database(let message):

@@ -25,10 +25,11 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: path) }
         // Given the bare 32-byte seed an earlier peerdex wrote
         let key = Curve25519.Signing.PrivateKey()
-        FileManager.default.createFile(atPath: path, contents: key.rawRepresentation, attributes: [.posixPermissions: 0o600])
+        FileManager.default.createFile(atPath: path, contents: key.rawRepresentation, attributes: [.posixPermissions: 0o644])
         // When it is loaded
         let identity = try Identity.loadOrCreate(at: path)
-        // Then the peer ID is the same, and the file now holds both keys, still private
+        // Then the peer ID is the same, and the file now holds both keys, private (even though the
+        // old file was readable by others)
         #expect(identity.peerID == (try PeerID(publicKey: Array(key.publicKey.rawRepresentation))))
         let file = try IdentityKeyFile(parsing: Data(contentsOf: URL(fileURLWithPath: path)))
         #expect(file.version == 2)
