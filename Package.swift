@@ -19,7 +19,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
-        .target(name: "PeerdexCore"),
+        .target(name: "PeerdexCore", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "PeerdexParallel"),
         .target(
             name: "PeerdexStore",
