@@ -50,7 +50,10 @@ let package = Package(
             dependencies: ["PeerdexApp", "PeerdexCore", "PeerdexTUI"]
         ),
         .target(name: "PeerdexTestSupport", dependencies: ["PeerdexCore"], path: "Tests/PeerdexTestSupport"),
-        .testTarget(name: "PeerdexCoreTests", dependencies: ["PeerdexCore", "PeerdexTestSupport"]),
+        .testTarget(
+            name: "PeerdexCoreTests",
+            dependencies: ["PeerdexCore", "PeerdexTestSupport", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .testTarget(name: "PeerdexParallelTests", dependencies: ["PeerdexParallel"]),
         .testTarget(name: "PeerdexStoreTests", dependencies: ["PeerdexStore", "PeerdexCore", "PeerdexTestSupport"]),
         .testTarget(

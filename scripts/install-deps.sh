@@ -1,15 +1,29 @@
 #!/usr/bin/env bash
-# Installs, with apt, the Debian packages peerdex needs and that are missing: the SQLite and
-# ncurses headers the build links against, tmux for the end-to-end TUI tests and the sqlite3
-# shell that a test uses to damage a book.
+# Installs what the build and the tests need and is missing: with apt, the SQLite and ncurses
+# headers the build links against, tmux for the end-to-end TUI tests and the sqlite3 shell that a
+# test uses to damage a book; with pip, into .build/interop-venv, the pinned Python packages of
+# the interoperability tests (Tests/Interop/requirements.txt: an independent Noise implementation).
 set -euo pipefail
+cd "$(dirname "$0")/.."
 missing=()
 for package in libsqlite3-dev libncurses-dev tmux sqlite3; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
-echo "installing: ${missing[*]}"
-sudo=""
-[ "$(id -u)" -ne 0 ] && sudo="sudo"
-$sudo apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "installing: ${missing[*]}"
+    sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
+fi
+
+venv=.build/interop-venv
+requirements=Tests/Interop/requirements.txt
+stamp="$venv/.installed"
+if [ ! -f "$stamp" ] || ! cmp -s "$requirements" "$stamp"; then
+    echo "installing the interoperability tests' Python packages into $venv"
+    rm -rf "$venv"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install -q --disable-pip-version-check -r "$requirements"
+    cp "$requirements" "$stamp"
+fi
