@@ -1,11 +1,11 @@
 import Foundation
+import PeerdexCore
+import PeerdexTestSupport
+import Testing
 
 #if canImport(Glibc)
 import Glibc
 #endif
-import PeerdexCore
-import PeerdexTestSupport
-import Testing
 
 /// The real binary in a real (tmux) terminal: what a user does, end to end.
 @Suite(.serialized, .timeLimit(.minutes(2)), .enabled(if: TmuxSession.isAvailable, "needs tmux (make test installs it)"))
