@@ -52,6 +52,19 @@ struct TUIBorderEndToEndTests {
         #expect(stray.isEmpty, "\(label): \(stray.map { "U+" + String($0.value, radix: 16) }) reached the terminal")
     }
 
+    /// The screen once two captures 30 ms apart agree: a capture taken while a frame is being
+    /// written can mix two frames, and the bug this test guards against is a frame that stays wrong.
+    func stableScreen(_ tui: TmuxSession, after first: String? = nil) throws -> String {
+        var previous = try first ?? tui.screen()
+        for _ in 0..<50 {
+            Thread.sleep(forTimeInterval: 0.03)
+            let current = try tui.screen()
+            if current == previous { return current }
+            previous = current
+        }
+        return previous
+    }
+
     @Test func bordersStayStraightAtEveryWidthAndAfterResizes() throws {
         defer { cli.cleanUp() }
         for (seed, name) in Self.names.enumerated() {
@@ -70,12 +83,11 @@ struct TUIBorderEndToEndTests {
                 screen.split(separator: "\n").first.map { $0.hasSuffix("peerdex") && DisplayWidthProbe.columns($0) == width - 1 }
                     ?? false
             }
-            expectStraightBorders(first, "\(width)×\(height)")
+            expectStraightBorders(try stableScreen(tui, after: first), "\(width)×\(height)")
             // Select every row in turn: the details (beside from 100 columns) show each name too.
             for _ in Self.names {
                 try tui.send("j")
-                Thread.sleep(forTimeInterval: 0.03)
-                expectStraightBorders(try tui.screen(), "\(width)×\(height), moving down")
+                expectStraightBorders(try stableScreen(tui), "\(width)×\(height), moving down")
             }
             try tui.send("g")
         }
