@@ -88,18 +88,6 @@ extension ContactDatabase {
         }
     }
 
-    /// The connection history of a contact, oldest first.
-    public func connectionHistory(of peerID: PeerID) throws(ContactStoreError) -> [ConnectionEvent] {
-        try perform { writer in
-            try writer.read { db in
-                guard let (id, _) = try ContactRow.find(peerID, in: db) else {
-                    throw ContactStoreError.contactNotFound(peerID)
-                }
-                return try connectionHistory(contactID: id, in: db)
-            }
-        }
-    }
-
     /// The WHERE and ORDER BY of a named list; each matches one of the schema's partial indexes.
     static func clauses(for list: ContactList) -> (filter: String, order: String) {
         switch list {

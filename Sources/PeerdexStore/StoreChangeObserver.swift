@@ -9,9 +9,11 @@ import GRDB
 /// shared memory: no lock, and never the writer connection, which an import may be holding.
 public final class StoreChangeObserver: @unchecked Sendable {
     private let connection: DatabaseQueue
+    private let path: String
     private var lastVersion: Int
 
     init(path: String) throws(ContactStoreError) {
+        self.path = path
         var configuration = Configuration()
         configuration.readonly = true
         do {
@@ -29,7 +31,7 @@ public final class StoreChangeObserver: @unchecked Sendable {
         do {
             version = try connection.read { db in try Int.fetchOne(db, sql: "PRAGMA data_version") ?? 0 }
         } catch {
-            throw ContactDatabase.storeError(error, path: "")
+            throw ContactDatabase.storeError(error, path: path)
         }
         defer { lastVersion = version }
         return version != lastVersion

@@ -150,6 +150,23 @@ import Testing
         #expect(throws: NoiseError.messageTooLong(65_536)) { try sending.encrypt([UInt8](repeating: 0, count: 65_520)) }
     }
 
+    @Test func bothSidesRekeyingKeepTheSessionAndChangeTheKey() throws {
+        var (initiator, responder) = try xxPair()
+        _ = try responder.readMessage(try initiator.writeMessage(payload: []))
+        _ = try initiator.readMessage(try responder.writeMessage(payload: []))
+        _ = try responder.readMessage(try initiator.writeMessage(payload: []))
+        var sending = try #require(initiator.transport)
+        var receiving = try #require(responder.transport)
+        var unrekeyed = sending
+        try sending.sender.rekey()
+        try receiving.receiver.rekey()
+        let message = Array("after rekey".utf8)
+        let ciphertext = try sending.encrypt(message)
+        #expect(ciphertext != (try unrekeyed.encrypt(message)))  // same nonce, another key
+        #expect(try receiving.decrypt(ciphertext) == message)
+        #expect(sending.sender.nonce == 1)  // rekeying keeps the counter (Noise section 11.3)
+    }
+
     @Test func aLowOrderEphemeralKeyIsRefused() throws {
         var (initiator, _) = try xxPair()
         _ = try initiator.writeMessage(payload: [])

@@ -70,14 +70,14 @@ import Testing
         try database.add(Fixtures.contact(1, name: "Anna"))
         try database.recordConnection(
             Fixtures.peerID(1), ConnectionEvent(time: Fixtures.now, address: "127.0.0.1:4001", outcome: .connected))
-        #expect(try database.connectionHistory(of: Fixtures.peerID(1)).count == 1)
+        #expect(try database.details(of: Fixtures.peerID(1))?.history.count == 1)
         #expect(try database.contact(Fixtures.peerID(1))?.lastSeen == Fixtures.now)
         #expect(try database.contacts(in: .recent).map(\.peerID) == [Fixtures.peerID(1)])
         try database.remove(Fixtures.peerID(1))
         #expect(try database.contact(Fixtures.peerID(1)) == nil)
         #expect(try database.search(SearchQuery("anna")).isEmpty)
         try database.add(Fixtures.contact(1, name: "Bert"))
-        #expect(try database.connectionHistory(of: Fixtures.peerID(1)).isEmpty)
+        #expect(try database.details(of: Fixtures.peerID(1))?.history.isEmpty == true)
     }
 
     @Test func importMergesWithoutTakingAnythingAway() throws {
