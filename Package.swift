@@ -4,8 +4,9 @@ import PackageDescription
 /// peerdex: a terminal contact client for a peer-to-peer messenger.
 ///
 /// Modules are side-effect boundaries (see docs/ARCHITECTURE.md): PeerdexCore is pure,
-/// PeerdexStore alone imports GRDB, PeerdexTUI renders into a cell buffer, PeerdexTerminal alone
-/// imports ncurses, PeerdexApp is the composition root and `peerdex` a thin executable.
+/// PeerdexStore alone imports GRDB, PeerdexNet alone imports NIOPosix, PeerdexTUI renders into a
+/// cell buffer, PeerdexTerminal alone imports ncurses, PeerdexApp is the composition root and
+/// `peerdex` a thin executable.
 let package = Package(
     name: "peerdex",
     platforms: [.macOS(.v14)],
@@ -17,15 +18,32 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-protobuf", exact: "1.39.0"),
     ],
     targets: [
-        .target(name: "PeerdexCore", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        .target(
+            name: "PeerdexCore",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ]
+        ),
         .target(name: "PeerdexParallel"),
         .target(
             name: "PeerdexStore",
             dependencies: [
                 "PeerdexCore", "PeerdexParallel", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]
+        ),
+        .target(
+            name: "PeerdexNet",
+            dependencies: [
+                "PeerdexCore", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
         .systemLibrary(name: "CNCurses", path: "Sources/CNCurses"),
@@ -35,7 +53,8 @@ let package = Package(
         .target(
             name: "PeerdexApp",
             dependencies: [
-                "CSignalPipe", "PeerdexCore", "PeerdexParallel", "PeerdexStore", "PeerdexTUI", "PeerdexTerminal",
+                "CSignalPipe", "PeerdexCore", "PeerdexNet", "PeerdexParallel", "PeerdexStore", "PeerdexTUI",
+                "PeerdexTerminal",
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -47,12 +66,19 @@ let package = Package(
         ),
         .executableTarget(
             name: "PeerdexBench",
-            dependencies: ["PeerdexApp", "PeerdexCore", "PeerdexTUI"]
+            dependencies: ["PeerdexApp", "PeerdexCore", "PeerdexNet", "PeerdexTUI"]
         ),
         .target(name: "PeerdexTestSupport", dependencies: ["PeerdexCore"], path: "Tests/PeerdexTestSupport"),
         .testTarget(
             name: "PeerdexCoreTests",
             dependencies: ["PeerdexCore", "PeerdexTestSupport", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .testTarget(
+            name: "PeerdexNetTests",
+            dependencies: [
+                "PeerdexNet", "PeerdexCore", "PeerdexTestSupport", .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            ]
         ),
         .testTarget(name: "PeerdexParallelTests", dependencies: ["PeerdexParallel"]),
         .testTarget(name: "PeerdexStoreTests", dependencies: ["PeerdexStore", "PeerdexCore", "PeerdexTestSupport"]),
