@@ -17,14 +17,16 @@ public final class PeerdexNode: Sendable {
     public let identity: LocalHandshakeIdentity
     let context: NodeContext
     private let group: any EventLoopGroup
+    /// Dials for `run` to make; the connections they open live in its task group.
     private let work: AsyncStream<Work>
     private let workQueue: AsyncStream<Work>.Continuation
     private let state = NIOLockedValueBox(State())
 
-    /// A connection waiting to be served by `run`.
-    private enum Work: Sendable {
-        case accepted(SecuredChannel)
-        case dialled(SecuredChannel, key: String, ready: EventLoopPromise<PeerConnection>)
+    /// A dial for `run` to make and then serve: only data, so that one dropped at shutdown
+    /// leaves no channel open (its ticket fails the waiting caller as it goes).
+    private struct Work: Sendable {
+        let address: PeerAddress
+        let ticket: DialTicket
     }
 
     private struct State {
@@ -79,7 +81,7 @@ public final class PeerdexNode: Sendable {
                 }
                 group.addTask { await self.sweep() }
                 for await item in work {
-                    group.addTask { await self.serve(item) }
+                    group.addTask { await self.dialAndServe(item) }
                 }
             }
         } onCancel: {
@@ -173,12 +175,19 @@ public final class PeerdexNode: Sendable {
         return secured
     }
 
+    /// Serves every accepted connection, each in a task of this loop's own group.
     private func accept(from listener: NIOAsyncChannel<SecuredChannel?, Never>) async {
         do {
             try await listener.executeThenClose { accepted in
-                for try await channel in accepted {
-                    guard let channel else { continue }
-                    if case .terminated = workQueue.yield(.accepted(channel)) { channel.channel.channel.close(promise: nil) }
+                await withDiscardingTaskGroup { group in
+                    do {
+                        for try await channel in accepted {
+                            guard let channel else { continue }
+                            group.addTask { await self.serve(channel, dialledAs: nil, ready: nil) }
+                        }
+                    } catch {
+                        context.logger.error("the listener stopped", metadata: ["error": "\(error)"])
+                    }
                 }
             }
         } catch {
@@ -188,15 +197,21 @@ public final class PeerdexNode: Sendable {
 
     // MARK: - Serving
 
-    private func serve(_ item: Work) async {
+    /// Dials `item.address` and serves the connection until it ends; the dialler waiting on
+    /// the ticket gets the connection once its handshake succeeds, or the error.
+    private func dialAndServe(_ item: Work) async {
         let secured: SecuredChannel
-        let ready: EventLoopPromise<PeerConnection>?
-        let dialledAddress: String?
-        switch item {
-        case .accepted(let channel): (secured, ready, dialledAddress) = (channel, nil, nil)
-        case .dialled(let channel, let key, let promise): (secured, ready, dialledAddress) = (channel, promise, key)
+        do {
+            secured = try await connect(item.address)
+        } catch {
+            item.ticket.fail(error)
+            return
         }
-        var settled = false
+        await serve(secured, dialledAs: item.address.description, ready: item.ticket)
+    }
+
+    /// Runs one connection: waits for its handshake, then reads until it closes.
+    private func serve(_ secured: SecuredChannel, dialledAs dialledAddress: String?, ready: DialTicket?) async {
         do {
             try await secured.channel.executeThenClose { inbound, outbound in
                 let peer = try await secured.established.get()
@@ -205,19 +220,18 @@ public final class PeerdexNode: Sendable {
                     channel: secured.channel.channel, outbound: outbound, context: context)
                 register(connection)
                 defer { unregister(connection) }
-                settled = true
                 ready?.succeed(connection)
                 context.logger.debug(
                     "connected", metadata: ["peer": "\(peer.peerID)", "remote": "\(secured.remoteAddress)"])
                 try await connection.serve(inbound)
             }
         } catch {
-            if !settled { ready?.fail(error) }
+            ready?.fail(error)  // unless it succeeded: a ticket settles once
             let level: Logger.Level = (error as? NetError) == .connectionClosed || error is CancellationError ? .debug : .info
             context.logger.log(
                 level: level, "connection ended", metadata: ["remote": "\(secured.remoteAddress)", "reason": "\(error)"])
         }
-        if !settled { ready?.fail(NetError.connectionClosed) }
+        ready?.fail(NetError.connectionClosed)
     }
 
     private func register(_ connection: PeerConnection) {
@@ -301,11 +315,19 @@ public final class PeerdexNode: Sendable {
 
     private func dial(_ address: PeerAddress) async throws -> PeerConnection {
         guard !context.isStopping else { throw NetError.notRunning }
+        let ticket = DialTicket(promise: group.next().makePromise(of: PeerConnection.self))
+        if case .terminated = workQueue.yield(Work(address: address, ticket: ticket)) {
+            ticket.fail(NetError.notRunning)
+        }
+        return try await ticket.connection.get()
+    }
+
+    private func connect(_ address: PeerAddress) async throws -> SecuredChannel {
+        guard !context.isStopping else { throw NetError.notRunning }
         let context = context
         let identity = identity
-        let secured: SecuredChannel
         do {
-            secured = try await ClientBootstrap(group: group)
+            return try await ClientBootstrap(group: group)
                 .connectTimeout(.nanoseconds(Int64(context.configuration.connectTimeout.seconds * 1e9)))
                 .channelOption(.socketOption(.tcp_nodelay), value: 1)
                 .connect(host: address.hostPort.host, port: address.hostPort.port) { channel in
@@ -318,11 +340,34 @@ public final class PeerdexNode: Sendable {
         } catch {
             throw NetError.connectFailed(address: "\(address.hostPort)", reason: "\(error)")
         }
-        let ready = secured.channel.channel.eventLoop.makePromise(of: PeerConnection.self)
-        if case .terminated = workQueue.yield(.dialled(secured, key: address.description, ready: ready)) {
-            secured.channel.channel.close(promise: nil)
-            ready.fail(NetError.notRunning)
-        }
-        return try await ready.futureResult.get()
     }
+}
+
+/// The promise of a dialled connection, which fails its waiter if it is dropped unsettled (a
+/// dial still queued when the node stops).
+final class DialTicket: Sendable {
+    private let promise: EventLoopPromise<PeerConnection>
+    private let settled = NIOLockedValueBox(false)
+
+    init(promise: EventLoopPromise<PeerConnection>) { self.promise = promise }
+
+    /// The connection, once the handshake has proved the peer.
+    var connection: EventLoopFuture<PeerConnection> { promise.futureResult }
+
+    func succeed(_ connection: PeerConnection) {
+        if settle() { promise.succeed(connection) }
+    }
+
+    func fail(_ error: any Error) {
+        if settle() { promise.fail(error) }
+    }
+
+    private func settle() -> Bool {
+        settled.withLockedValue { settled in
+            defer { settled = true }
+            return !settled
+        }
+    }
+
+    deinit { fail(NetError.notRunning) }
 }

@@ -1,7 +1,7 @@
 import Crypto
 import Foundation
 import Logging
-import PeerdexCore
+@testable import PeerdexCore
 import PeerdexTestSupport
 
 @testable import PeerdexNet
@@ -98,7 +98,7 @@ enum NodeHarness {
 
 /// A TCP client on plain sockets that sends whatever a test wants: the hostile peer.
 final class RawTCPClient {
-    let descriptor: Int32
+    private(set) var descriptor: Int32
 
     init(_ address: PeerAddress) throws {
         descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -114,7 +114,13 @@ final class RawTCPClient {
         guard result == 0 else { throw POSIXError(.ECONNREFUSED) }
     }
 
-    deinit { close(descriptor) }
+    deinit { disconnect() }
+
+    /// Closes the socket (once: a descriptor closed twice could be another socket's by then).
+    func disconnect() {
+        if descriptor >= 0 { Glibc.close(descriptor) }
+        descriptor = -1
+    }
 
     func send(_ bytes: [UInt8]) {
         _ = bytes.withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }

@@ -1,5 +1,5 @@
 import Foundation
-import PeerdexCore
+@testable import PeerdexCore
 import PeerdexTestSupport
 import Testing
 
@@ -88,12 +88,15 @@ import Testing
     @Test func aRequestWithoutAnAnswerTimesOutAlone() async throws {
         try await NodeHarness.withNode(handler: SilentHandler()) { _, address in
             try await NodeHarness.withNode(listen: false) { client, _ in
+                let connection = try await client.connection(to: address)
                 let start = ContinuousClock.now
                 await #expect(throws: NetError.requestTimedOut(.milliseconds(200))) {
-                    try await client.ping(address, timeout: .milliseconds(200))
+                    try await connection.ping(timeout: .milliseconds(200))
                 }
                 let waited = ContinuousClock.now - start
-                #expect(waited >= .milliseconds(200) && waited < .milliseconds(600), "\(waited)")
+                // The deadline is checked every 25 ms; the rest is a loaded machine's slack.
+                #expect(waited >= .milliseconds(200) && waited < .milliseconds(1_000), "\(waited)")
+                #expect(connection.isOpen, "a timeout ends the request, not the connection")
             }
         }
     }

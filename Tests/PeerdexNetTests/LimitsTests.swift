@@ -1,0 +1,131 @@
+import Foundation
+@testable import PeerdexCore
+import PeerdexTestSupport
+import Testing
+
+@testable import PeerdexNet
+
+/// The node's bounds: connections in all and per address, requests per peer per second,
+/// requests in flight, and fairness under one peer's flood.
+@Suite struct LimitsTests {
+    @Test func connectionsPerAddressAreCappedWhenLoopbackCounts() async throws {
+        var configuration = NodeHarness.quick()
+        configuration.maximumConnectionsPerAddress = 2
+        configuration.limitLoopback = true
+        let log = CapturedLog()
+        try await NodeHarness.withNode(configuration: configuration, log: log) { _, address in
+            let first = try RawTCPClient(address)
+            let second = try RawTCPClient(address)
+            _ = try first.handshake(as: NodeHarness.identity())
+            _ = try second.handshake(as: NodeHarness.identity())
+            let third = try RawTCPClient(address)
+            #expect(third.waitForClose(timeout: .seconds(1)), "the third from 127.0.0.1 is refused")
+            #expect(await log.waitFor("127.0.0.1 already holds its 2 connections"))
+            // Closing one makes room again.
+            first.disconnect()
+            try await Task.sleep(for: .milliseconds(100))
+            _ = try RawTCPClient(address).handshake(as: NodeHarness.identity())
+        }
+    }
+
+    @Test func loopbackIsExemptFromThePerAddressCapByDefault() async throws {
+        var configuration = NodeHarness.quick()
+        configuration.maximumConnectionsPerAddress = 1
+        try await NodeHarness.withNode(configuration: configuration) { _, address in
+            let clients = try (0..<3).map { _ in try RawTCPClient(address) }
+            for client in clients { _ = try client.handshake(as: NodeHarness.identity()) }
+        }
+    }
+
+    @Test func connectionsInAllAreCapped() async throws {
+        var configuration = NodeHarness.quick()
+        configuration.maximumConnections = 3
+        let log = CapturedLog()
+        try await NodeHarness.withNode(configuration: configuration, log: log) { _, address in
+            let held = try (0..<3).map { _ in try RawTCPClient(address) }
+            for client in held { _ = try client.handshake(as: NodeHarness.identity()) }
+            #expect(try RawTCPClient(address).waitForClose(timeout: .seconds(1)))
+            #expect(await log.waitFor("the node already holds its 3 connections"))
+        }
+    }
+
+    @Test func aPeerOverItsRequestRateIsToldWhenToRetryAndOthersAreUnaffected() async throws {
+        var configuration = NodeHarness.quick()
+        configuration.requestsPerSecondPerPeer = 20
+        configuration.requestBurstPerPeer = 20
+        let limited = configuration
+        try await NodeHarness.withNode(configuration: limited) { _, address in
+            try await NodeHarness.withNode(listen: false) { greedy, _ in
+                let outcomes = await withTaskGroup(of: NetError?.self) { group in
+                    for _ in 0..<60 {
+                        group.addTask {
+                            do {
+                                _ = try await greedy.ping(address)
+                                return nil
+                            } catch { return error as? NetError }
+                        }
+                    }
+                    return await group.reduce(into: []) { $0.append($1) }
+                }
+                let answered = outcomes.filter { $0 == nil }.count
+                #expect(answered >= 20 && answered <= 25, "the burst of 20 and what refills meanwhile: \(answered)")
+                let refusals = outcomes.compactMap { $0 }
+                #expect(refusals.count == 60 - answered)
+                for refusal in refusals {
+                    guard case .remote(.rateLimited, _, let retryAfter) = refusal else {
+                        Issue.record("unexpected \(refusal)")
+                        continue
+                    }
+                    #expect(retryAfter >= 1 && retryAfter <= 100)
+                }
+                try await NodeHarness.withNode(listen: false) { other, _ in
+                    _ = try await other.ping(address)
+                }
+            }
+        }
+    }
+
+    @Test func requestsInFlightPerConnectionAreCapped() async throws {
+        var configuration = NodeHarness.quick()
+        configuration.maximumRequestsInFlightPerConnection = 4
+        let capped = configuration
+        try await NodeHarness.withNode(configuration: capped, handler: SlowPingHandler(delay: .milliseconds(300))) { server, address in
+            try await NodeHarness.withNode(listen: false) { client, _ in
+                let outcomes = await withTaskGroup(of: Bool.self) { group in
+                    for _ in 0..<10 { group.addTask { (try? await client.ping(address)) != nil } }
+                    return await group.reduce(into: []) { $0.append($1) }
+                }
+                #expect(outcomes.filter { $0 }.count == 4, "4 answered, 6 told BUSY")
+                #expect(server.context.requestsInFlight == 0, "nothing in flight once they are answered")
+            }
+        }
+    }
+
+    @Test func aFloodFromOnePeerDoesNotStarveAnother() async throws {
+        try await NodeHarness.withNode { _, address in
+            try await NodeHarness.withNode(listen: false) { flooder, _ in
+                try await NodeHarness.withNode(listen: false) { bystander, _ in
+                    _ = try await bystander.ping(address)
+                    let flooding = Task {
+                        await withTaskGroup(of: Void.self) { group in
+                            for _ in 0..<32 {
+                                group.addTask {
+                                    while !Task.isCancelled { _ = try? await flooder.ping(address) }
+                                }
+                            }
+                        }
+                    }
+                    try await Task.sleep(for: .milliseconds(100))
+                    var worst = Duration.zero
+                    for _ in 0..<50 {
+                        let reply = try await bystander.ping(address)
+                        worst = max(worst, reply.roundTrip)
+                    }
+                    flooding.cancel()
+                    await flooding.value
+                    #expect(worst < .milliseconds(250), "the bystander's slowest ping: \(worst)")
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,63 @@
+import Foundation
+import PeerdexTestSupport
+import Testing
+
+@testable import PeerdexCore
+@testable import PeerdexNet
+
+/// A node that stops answers what it has in hand, refuses what comes after, and never hangs.
+@Suite struct ShutdownTests {
+    @Test func requestsInFlightAreAnsweredBeforeTheConnectionsClose() async throws {
+        try await NodeHarness.withNode(handler: SlowPingHandler(delay: .milliseconds(300))) { server, address in
+            try await NodeHarness.withNode(listen: false) { client, _ in
+                let connection = try await client.connection(to: address)
+                let answers = Task {
+                    await withTaskGroup(of: String?.self) { group in
+                        for _ in 0..<20 { group.addTask { try? await connection.ping().agent } }
+                        return await group.reduce(into: []) { $0.append($1) }
+                    }
+                }
+                try await PeerdexNodeTests.waitUntil { server.context.requestsInFlight == 20 }
+                let stopping = ContinuousClock.now
+                await server.shutdown()
+                #expect(await answers.value == Array(repeating: "slow", count: 20), "every request in flight answered")
+                #expect(ContinuousClock.now - stopping < .seconds(2))
+                try await PeerdexNodeTests.waitUntil { !connection.isOpen }
+                await #expect(throws: NetError.self) { try await connection.ping() }
+            }
+        }
+    }
+
+    @Test func aRequestThatArrivesWhileStoppingIsRefusedNotDropped() async throws {
+        try await NodeHarness.withNode(handler: SlowPingHandler(delay: .milliseconds(300))) { server, address in
+            try await NodeHarness.withNode(listen: false) { client, _ in
+                let connection = try await client.connection(to: address)
+                let first = Task { try await connection.ping() }
+                try await PeerdexNodeTests.waitUntil { server.context.requestsInFlight == 1 }
+                let stopping = Task { await server.shutdown() }
+                try await PeerdexNodeTests.waitUntil { server.context.isStopping }
+                let late = await #expect(throws: NetError.self) { try await connection.ping() }
+                #expect(PeerdexNodeTests.code(late) == .shuttingDown, "\(String(describing: late))")
+                #expect(try await first.value.agent == "slow")
+                await stopping.value
+            }
+        }
+    }
+
+    @Test func aHandlerSlowerThanTheGracePeriodDoesNotHoldTheNode() async throws {
+        var configuration = NodeHarness.quick()
+        configuration.shutdownGracePeriod = .milliseconds(200)
+        let impatient = configuration
+        try await NodeHarness.withNode(configuration: impatient, handler: SilentHandler()) { server, address in
+            try await NodeHarness.withNode(listen: false) { client, _ in
+                let connection = try await client.connection(to: address)
+                let pending = Task { try await connection.ping(timeout: .seconds(20)) }
+                try await PeerdexNodeTests.waitUntil { server.context.requestsInFlight == 1 }
+                let start = ContinuousClock.now
+                await server.shutdown()
+                await #expect(throws: NetError.connectionClosed) { try await pending.value }
+                #expect(ContinuousClock.now - start < .seconds(1), "failed at the grace period, not hung")
+            }
+        }
+    }
+}
