@@ -61,7 +61,9 @@ let package = Package(
         .executableTarget(
             name: "peerdex",
             dependencies: [
-                "PeerdexApp", "PeerdexCore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "PeerdexApp", "PeerdexCore", "PeerdexNet",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(
@@ -98,8 +100,9 @@ let package = Package(
         .testTarget(
             name: "peerdexTests",
             dependencies: [
-                "peerdex", "PeerdexCore", "PeerdexStore", "PeerdexTestSupport",
+                "peerdex", "PeerdexCore", "PeerdexNet", "PeerdexStore", "PeerdexTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
             ]
         ),
     ]

@@ -35,6 +35,12 @@ public struct Identity: Sendable {
         try! Curve25519.KeyAgreement.PrivateKey(rawRepresentation: agreementSeed)
     }
 
+    /// The keys the Noise transport proves this identity with.
+    public var handshakeIdentity: LocalHandshakeIdentity {
+        // Both keys were checked in init, so this cannot fail.
+        try! LocalHandshakeIdentity(identitySeed: seed, staticPrivateKey: agreementSeed)
+    }
+
     /// Our invite, optionally with the address we listen on and our name.
     public func invite(address: HostPort? = nil, name: String? = nil) -> Invite {
         Invite(peerID: peerID, address: address, name: name)

@@ -72,6 +72,12 @@ extension TUIOutcome {
     public func endProcess() {
         guard case .signalled(let number) = self else { return }
         signal(number, SIG_DFL)
+        // The command may run on a thread of Swift's concurrency pool, which blocks signals:
+        // unblock this one here, or raising it would leave it pending and the process would exit 0.
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        sigaddset(&signals, number)
+        pthread_sigmask(SIG_UNBLOCK, &signals, nil)
         raise(number)
     }
 }

@@ -313,7 +313,8 @@ public final class PeerdexNode: Sendable {
         try await connection(to: address).ping(timeout: timeout)
     }
 
-    private func dial(_ address: PeerAddress) async throws -> PeerConnection {
+    /// A new connection to `address`, outside the pool (which calls this once per peer).
+    func dial(_ address: PeerAddress) async throws -> PeerConnection {
         guard !context.isStopping else { throw NetError.notRunning }
         let ticket = DialTicket(promise: group.next().makePromise(of: PeerConnection.self))
         if case .terminated = workQueue.yield(Work(address: address, ticket: ticket)) {

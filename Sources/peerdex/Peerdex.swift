@@ -3,7 +3,7 @@ import PeerdexApp
 
 /// The `peerdex` command: a thin dispatcher over PeerdexApp.
 @main
-struct Peerdex: ParsableCommand {
+struct Peerdex: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "peerdex",
         abstract: "Keep and find your peer-to-peer messenger contacts, with no central server.",
@@ -15,7 +15,7 @@ struct Peerdex: ParsableCommand {
             document on stdout.
             """,
         version: "0.1.0",
-        subcommands: [Tui.self, Id.self, Contacts.self],
+        subcommands: [Tui.self, Id.self, Contacts.self, Node.self, Ping.self],
         defaultSubcommand: Tui.self
     )
 

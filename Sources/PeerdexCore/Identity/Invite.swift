@@ -107,8 +107,8 @@ public struct HostPort: Hashable, Sendable, CustomStringConvertible {
         self.port = port
     }
 
-    /// Parses `host:port` or `[v6]:port`.
-    public init(parsing text: some StringProtocol) throws(HostPortError) {
+    /// Parses `host:port` or `[v6]:port`; port 0 (any free port) only for a listener.
+    public init(parsing text: some StringProtocol, allowingPortZero: Bool = false) throws(HostPortError) {
         let text = String(text.trimmingWhitespace())
         let host: Substring
         let portText: Substring
@@ -127,7 +127,9 @@ public struct HostPort: Hashable, Sendable, CustomStringConvertible {
         guard !host.isEmpty, !host.contains(where: { $0.isWhitespace || $0 == "/" || $0 == "@" }) else {
             throw .malformed(text)
         }
-        guard let port = Int(portText), (1...65_535).contains(port) else { throw .badPort(String(portText)) }
+        guard let port = Int(portText), ((allowingPortZero ? 0 : 1)...65_535).contains(port) else {
+            throw .badPort(String(portText))
+        }
         self.init(host: String(host), port: port)
     }
 

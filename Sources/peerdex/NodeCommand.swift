@@ -1,0 +1,64 @@
+import ArgumentParser
+import Foundation
+import Logging
+import PeerdexApp
+import PeerdexCore
+import PeerdexNet
+
+extension Peerdex {
+    /// `peerdex node`: the headless node.
+    struct Node: AsyncParsableCommand, GlobalOptionsCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run a headless node that accepts peers' connections.",
+            discussion: """
+                Listens on TCP (Noise XX, docs/PROTOCOL.md) and prints one line, 'listening on \
+                HOST:PORT peer <peer-id>', once it accepts connections; port 0 picks a free one. \
+                The DHT will use the same port number over UDP. Logs go to <data-dir>/peerdex.log. \
+                SIGINT or SIGTERM stops it cleanly: requests in flight are answered (for up to 2 s), \
+                new ones refused; a second signal stops it at once.
+                """)
+
+        @OptionGroup var global: GlobalOptions
+        @Option(help: ArgumentHelp("Address and port to listen on.", valueName: "host:port"))
+        var listen = "0.0.0.0:\(NodeLauncher.defaultPort)"
+        @Option(help: "Most connections open at once.") var maxConnections = NodeConfiguration().maximumConnections
+        @Option(name: .customLong("max-connections-per-ip"), help: "Most connections from one IP address (loopback exempt).")
+        var maxConnectionsPerIP = NodeConfiguration().maximumConnectionsPerAddress
+        @Option(help: "Requests a peer may make per second.")
+        var requestsPerSecond = NodeConfiguration().requestsPerSecondPerPeer
+        @Option(help: ArgumentHelp("Seconds a connection has to finish its handshake.", valueName: "seconds"))
+        var handshakeTimeout = 5.0
+        @Option(help: ArgumentHelp("Least severe log level written: debug, info, notice, warning, error.", valueName: "level"))
+        var logLevel = "info"
+
+        func validate() throws {
+            _ = try address()
+            guard maxConnections > 0, maxConnectionsPerIP > 0 else { throw ValidationError("connection limits must be positive") }
+            guard requestsPerSecond > 0 else { throw ValidationError("--requests-per-second must be positive") }
+            guard handshakeTimeout > 0 else { throw ValidationError("--handshake-timeout must be positive") }
+            guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("'\(logLevel)' is not a log level") }
+        }
+
+        private func address() throws -> HostPort {
+            do { return try HostPort(parsing: listen, allowingPortZero: true) } catch {
+                throw ValidationError("--listen: \(error)")
+            }
+        }
+
+        func run() async throws {
+            var configuration = NodeConfiguration()
+            configuration.maximumConnections = maxConnections
+            configuration.maximumConnectionsPerAddress = maxConnectionsPerIP
+            configuration.requestsPerSecondPerPeer = requestsPerSecond
+            configuration.requestBurstPerPeer = requestsPerSecond * 2
+            configuration.handshakeTimeout = .milliseconds(Int64(handshakeTimeout * 1_000))
+            let directory = DataDirectory(explicit: global.dataDirectory)
+            AppLogging.bootstrap(directory, level: Logger.Level(rawValue: logLevel) ?? .info)
+            try await NodeLauncher.run(directory: directory, listen: try address(), configuration: configuration) {
+                bound, peer in
+                print("listening on \(bound) peer \(peer)")
+                fflush(nil)  // every stream; naming stdout is not concurrency-safe
+            }
+        }
+    }
+}
