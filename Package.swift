@@ -68,7 +68,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "PeerdexBench",
-            dependencies: ["PeerdexApp", "PeerdexCore", "PeerdexNet", "PeerdexTUI"]
+            dependencies: [
+                "PeerdexApp", "PeerdexCore", "PeerdexNet", "PeerdexTUI", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .target(name: "PeerdexTestSupport", dependencies: ["PeerdexCore"], path: "Tests/PeerdexTestSupport"),
         .testTarget(
