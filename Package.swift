@@ -110,3 +110,15 @@ let package = Package(
         ),
     ]
 )
+
+// libFuzzer targets for every decoder of untrusted bytes (scripts/fuzz.sh, `make fuzz`), declared
+// only when PEERDEX_FUZZ is set: they are built with `-sanitize=fuzzer,address -parse-as-library`
+// into a scratch path of their own, and libFuzzer supplies their `main`.
+if Context.environment["PEERDEX_FUZZ"] != nil {
+    for name in ["FuzzFrames", "FuzzHandshake", "FuzzHandshakePayload", "FuzzEnvelope"] {
+        package.targets.append(
+            .executableTarget(
+                name: name, dependencies: ["PeerdexCore", .product(name: "Crypto", package: "swift-crypto")],
+                path: "Fuzz/Sources/\(name)"))
+    }
+}

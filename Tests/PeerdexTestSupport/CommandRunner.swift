@@ -91,6 +91,23 @@ public struct CommandRunner: Sendable {
         try? FileManager.default.removeItem(atPath: dataDirectory)
     }
 
+    /// Runs another program (not peerdex) to completion: a tool or an interoperability peer.
+    public static func runTool(_ executable: String, _ arguments: [String]) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let stdout = Pipe()
+        let stderr = Pipe()
+        process.standardOutput = stdout
+        process.standardError = stderr
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let output = readAll(stdout.fileHandleForReading)
+        let errors = readAll(stderr.fileHandleForReading)
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, stdout: output, stderr: errors)
+    }
+
     private static func readAll(_ handle: FileHandle) -> String {
         String(decoding: handle.readDataToEndOfFile(), as: UTF8.self)
     }
