@@ -5,8 +5,10 @@ BENCH_ARGS ?=
 # A git revision whose release binary the comparing figures measure beside this one, e.g.
 # `make bench BASELINE=12b17eb` (the TUI loop before it was event-driven).
 BASELINE ?=
+# Inputs per target for `make fuzz`.
+FUZZ_RUNS ?= 10000000
 
-.PHONY: all build run test bench clean deps
+.PHONY: all build run test bench clean deps fuzz proto
 
 all: build
 
@@ -21,11 +23,21 @@ build: deps
 run: build
 	./.build/debug/peerdex $(ARGS)
 
-# Every test: unit, store, command-line end to end, and the SIGKILL durability test.
+# Every test: unit, store, network on 127.0.0.1, command-line end to end, the TUI under tmux, the
+# SIGKILL durability test, then each libFuzzer target for a few seconds.
 # Not --parallel, so that swift test prints the summary lines CI reads.
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
+	./scripts/fuzz.sh --smoke
+
+# Every libFuzzer target for FUZZ_RUNS inputs; one `fuzz:` line per target with its coverage.
+fuzz: deps
+	./scripts/fuzz.sh --runs $(FUZZ_RUNS)
+
+# Regenerates the wire schema's Swift code (committed) from Proto/ (see scripts/proto.sh).
+proto: deps
+	./scripts/proto.sh
 
 # Release build, then one `bench: <name> <value> <unit>` line per figure.
 bench: deps

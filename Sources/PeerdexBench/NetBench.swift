@@ -42,7 +42,7 @@ struct NetBench: @unchecked Sendable {
     // MARK: - Figures
 
     private func latencies() async throws {
-        let node = try NodeUnderTest(workspace: workspace, name: "latency")
+        let node = try NodeUnderTest(workspace: workspace, name: "latency", extra: ["--requests-per-second", "10000000"])
         defer { node.stop() }
         Report.start(
             "net.handshake", measures: "TCP connect + Noise XX + identity check on loopback, 500 fresh connections")

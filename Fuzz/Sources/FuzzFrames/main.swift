@@ -16,7 +16,8 @@ public func fuzzFrames(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
         do {
             while let frame = try parser.nextFrame() {
                 precondition(!frame.isEmpty && frame.count <= parser.maximumLength, "a frame out of bounds")
-                precondition(try NoiseFrameParser.frame(frame).count == frame.count + 2)
+                let reframed = try NoiseFrameParser.frame(frame)
+                precondition(reframed.count == frame.count + 2 && Array(reframed.dropFirst(2)) == frame)
             }
         } catch {
             return 0
