@@ -12,9 +12,10 @@ struct SecuredChannel: Sendable {
     let remoteAddress: String
 
     /// Installs the Noise handler and the async wrapper on a fresh channel (on its event loop).
+    /// `dialled` names the other end of an outbound channel, which is not connected yet.
     static func install(
         on channel: any Channel, role: NoiseSession.Role, expectedPeer: PeerID?, identity: LocalHandshakeIdentity,
-        configuration: NodeConfiguration, logger: Logger
+        configuration: NodeConfiguration, logger: Logger, dialled: HostPort? = nil
     ) throws -> SecuredChannel {
         // A fresh ephemeral key per connection; swift-crypto draws it from the system's CSPRNG.
         let ephemeral = try NoiseKeyPair(privateKey: Array(Curve25519.KeyAgreement.PrivateKey().rawRepresentation))
@@ -30,7 +31,7 @@ struct SecuredChannel: Sendable {
             configuration: .init(backPressureStrategy: .init(lowWatermark: 16, highWatermark: 256)))
         return SecuredChannel(
             channel: asyncChannel, established: handler.established,
-            remoteAddress: channel.remoteAddress.map(Self.text) ?? "?")
+            remoteAddress: dialled.map { "\($0)" } ?? channel.remoteAddress.map(Self.text) ?? "?")
     }
 
     /// `host:port` of a socket address.

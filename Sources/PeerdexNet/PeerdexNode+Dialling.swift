@@ -73,7 +73,7 @@ extension PeerdexNode {
                     channel.eventLoop.makeCompletedFuture {
                         try SecuredChannel.install(
                             on: channel, role: .initiator, expectedPeer: address.peerID, identity: identity,
-                            configuration: context.configuration, logger: context.logger)
+                            configuration: context.configuration, logger: context.logger, dialled: address.hostPort)
                     }
                 }
         } catch {

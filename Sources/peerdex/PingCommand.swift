@@ -47,6 +47,7 @@ extension Peerdex {
 
         func run() async throws {
             let target = try address()
+            _ = global.chosenDirectory()  // logs go to the data directory's log, not the screen
             let printing = !json
             let report = try await PingSession.run(
                 target: target, count: count, interval: .milliseconds(Int64(interval * 1_000)),
