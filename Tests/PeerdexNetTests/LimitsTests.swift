@@ -19,7 +19,7 @@ import Testing
             _ = try first.handshake(as: NodeHarness.identity())
             _ = try second.handshake(as: NodeHarness.identity())
             let third = try RawTCPClient(address)
-            #expect(third.waitForClose(timeout: .seconds(1)), "the third from 127.0.0.1 is refused")
+            #expect(third.waitForClose(timeout: .seconds(3)), "the third from 127.0.0.1 is refused")
             #expect(await log.waitFor("127.0.0.1 already holds its 2 connections"))
             // Closing one makes room again.
             first.disconnect()
@@ -44,7 +44,7 @@ import Testing
         try await NodeHarness.withNode(configuration: configuration, log: log) { _, address in
             let held = try (0..<3).map { _ in try RawTCPClient(address) }
             for client in held { _ = try client.handshake(as: NodeHarness.identity()) }
-            #expect(try RawTCPClient(address).waitForClose(timeout: .seconds(1)))
+            #expect(try RawTCPClient(address).waitForClose(timeout: .seconds(3)))
             #expect(await log.waitFor("the node already holds its 3 connections"))
         }
     }

@@ -18,7 +18,7 @@ import Testing
                 #expect(reply.capabilities == ["contactDiscovery", "somethingNewer"])
                 #expect(reply.agent == WireProtocol.agent)
                 #expect(reply.load > 0 && reply.load < 0.01, "one connection of 2,048: \(reply.load)")
-                #expect(reply.roundTrip < .seconds(1))
+                #expect(reply.roundTrip < .seconds(3))
             }
         }
     }
@@ -95,7 +95,7 @@ import Testing
                 }
                 let waited = ContinuousClock.now - start
                 // The deadline is checked every 25 ms; the rest is a loaded machine's slack.
-                #expect(waited >= .milliseconds(200) && waited < .milliseconds(1_000), "\(waited)")
+                #expect(waited >= .milliseconds(200) && waited < .milliseconds(1_500), "\(waited)")
                 #expect(connection.isOpen, "a timeout ends the request, not the connection")
             }
         }
@@ -116,7 +116,7 @@ import Testing
 
     @Test func thePoolClosesIdleConnectionsAndRedialsOnDemand() async throws {
         var idling = NodeHarness.quick()
-        idling.idleTimeout = .milliseconds(150)
+        idling.idleTimeout = .seconds(1)  // long enough that a loaded machine does not idle it early
         let configuration = idling
         try await NodeHarness.withNode { server, address in
             try await NodeHarness.withNode(configuration: configuration, listen: false) { client, _ in

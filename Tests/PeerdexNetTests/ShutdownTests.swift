@@ -21,7 +21,7 @@ import Testing
                 let stopping = ContinuousClock.now
                 await server.shutdown()
                 #expect(await answers.value == Array(repeating: "slow", count: 20), "every request in flight answered")
-                #expect(ContinuousClock.now - stopping < .seconds(2))
+                #expect(ContinuousClock.now - stopping < .seconds(3))
                 try await PeerdexNodeTests.waitUntil { !connection.isOpen }
                 await #expect(throws: NetError.self) { try await connection.ping() }
             }
@@ -56,7 +56,8 @@ import Testing
                 let start = ContinuousClock.now
                 await server.shutdown()
                 await #expect(throws: NetError.connectionClosed) { try await pending.value }
-                #expect(ContinuousClock.now - start < .seconds(1), "failed at the grace period, not hung")
+                // The handler would sleep 30 s and the request wait 20 s; the grace period is 0.2 s.
+                #expect(ContinuousClock.now - start < .seconds(3), "failed at the grace period, not hung")
             }
         }
     }
