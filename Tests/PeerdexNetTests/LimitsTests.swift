@@ -135,7 +135,8 @@ import Testing
                     await flooding.value
                     // Starved, the bystander would wait for the flood to end; it is served meanwhile
                     // (the bound is loose because the other tests load the machine too).
-                    #expect(floodedMeanwhile > 200, "the flood ran alongside: \(floodedMeanwhile) requests")
+                    // At least one request of each of the 32 loops came back meanwhile.
+                    #expect(floodedMeanwhile >= 32, "the flood ran alongside: \(floodedMeanwhile) requests")
                     #expect(worst < .seconds(1), "the bystander's slowest ping: \(worst)")
                 }
             }
