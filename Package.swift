@@ -76,7 +76,8 @@ let package = Package(
         .target(name: "PeerdexTestSupport", dependencies: ["PeerdexCore"], path: "Tests/PeerdexTestSupport"),
         .testTarget(
             name: "PeerdexCoreTests",
-            dependencies: ["PeerdexCore", "PeerdexTestSupport", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["PeerdexCore", "PeerdexTestSupport", .product(name: "Crypto", package: "swift-crypto")],
+            exclude: ["Vectors"]  // read from the source tree by path, not bundled
         ),
         .testTarget(
             name: "PeerdexNetTests",

@@ -115,8 +115,8 @@ public final class PeerConnection: Sendable {
                     } else if let handler = context.handler {
                         group.addTask { await self.answer(envelope, handler: handler) }
                     } else {
+                        defer { finishServing() }  // also when the write fails: the slot is free
                         try await outbound.write(builtInAnswer(to: envelope).wireBytes())
-                        finishServing()
                     }
                 }
             }
@@ -126,7 +126,7 @@ public final class PeerConnection: Sendable {
     }
 
     /// The error answer to a request this node will not serve, or nil (and a slot taken) if it
-    /// will: shutting down, another version, over the peer's rate, too busy, or a body unknown.
+    /// will: shutting down, another version or kind, over the peer's rate, or too busy.
     private func refusal(of envelope: WireEnvelope) -> WireEnvelope? {
         let id = envelope.requestID
         if context.isStopping { return .error(id: id, .shuttingDown, "the node is shutting down") }
