@@ -12,7 +12,7 @@ import Testing
     /// honest client; returns the node's log.
     @discardableResult
     static func expectSurvives(
-        configuration: NodeConfiguration = NodeHarness.quick(), closedWithin: Duration = .seconds(5),
+        configuration: NodeConfiguration = NodeHarness.quick(), closedWithin: Duration = .seconds(10),
         _ attack: @escaping @Sendable (RawTCPClient) throws -> Void
     ) async throws -> CapturedLog {
         let log = CapturedLog()
@@ -76,7 +76,9 @@ import Testing
 
     @Test func aTruncatedFrameThenSilenceIsDroppedAtTheHandshakeTimeout() async throws {
         // Half of message 1, then nothing: the handshake timeout (0.5 s here) ends it.
-        let log = try await Self.expectSurvives { $0.send([0, 32] + [UInt8](repeating: 9, count: 16)) }
+        let log = try await Self.expectSurvives(configuration: NodeHarness.shortHandshake()) {
+            $0.send([0, 32] + [UInt8](repeating: 9, count: 16))
+        }
         #expect(await log.waitFor("handshake not finished within 0.5 s"))
     }
 
@@ -91,13 +93,13 @@ import Testing
 
     @Test func aPeerThatSendsNothingIsDroppedAtTheHandshakeTimeout() async throws {
         let start = ContinuousClock.now
-        try await Self.expectSurvives { _ in }
+        try await Self.expectSurvives(configuration: NodeHarness.shortHandshake()) { _ in }
         #expect(ContinuousClock.now - start >= .milliseconds(450))
     }
 
     @Test func aSlowlorisSendingAByteEvery150msIsDroppedAtTheHandshakeTimeout() async throws {
         let log = CapturedLog()
-        try await NodeHarness.withNode(log: log) { _, address in
+        try await NodeHarness.withNode(configuration: NodeHarness.shortHandshake(), log: log) { _, address in
             let attacker = try RawTCPClient(address)
             let start = ContinuousClock.now
             var closed = false

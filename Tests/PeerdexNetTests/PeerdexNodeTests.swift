@@ -124,7 +124,7 @@ import Testing
                 #expect(try await client.connection(to: address) === first, "reused while open")
                 _ = try await first.ping()
                 try await Self.waitUntil { !first.isOpen }
-                #expect(client.connections.isEmpty)
+                try await Self.waitUntil { client.connections.isEmpty }
                 let second = try await client.connection(to: address)
                 #expect(second !== first)
                 _ = try await second.ping()
