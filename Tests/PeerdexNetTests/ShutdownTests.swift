@@ -29,10 +29,16 @@ import Testing
     }
 
     @Test func aRequestThatArrivesWhileStoppingIsRefusedNotDropped() async throws {
-        try await NodeHarness.withNode(handler: SlowPingHandler(delay: .milliseconds(300))) { server, address in
+        // The first request holds the node in its grace period for 2 s: the window in which a
+        // late request must be refused rather than meet a closed connection.
+        var configuration = NodeHarness.quick()
+        configuration.shutdownGracePeriod = .seconds(5)
+        let patient = configuration
+        try await NodeHarness.withNode(configuration: patient, handler: SlowPingHandler(delay: .seconds(2))) {
+            server, address in
             try await NodeHarness.withNode(listen: false) { client, _ in
                 let connection = try await client.connection(to: address)
-                let first = Task { try await connection.ping() }
+                let first = Task { try await connection.ping(timeout: .seconds(10)) }
                 try await PeerdexNodeTests.waitUntil { server.context.requestsInFlight == 1 }
                 let stopping = Task { await server.shutdown() }
                 try await PeerdexNodeTests.waitUntil { server.context.isStopping }
