@@ -69,7 +69,8 @@ let package = Package(
         .executableTarget(
             name: "PeerdexBench",
             dependencies: [
-                "PeerdexApp", "PeerdexCore", "PeerdexNet", "PeerdexTUI", .product(name: "Crypto", package: "swift-crypto"),
+                "PeerdexApp", "PeerdexCore", "PeerdexNet", "PeerdexTUI", "PeerdexTestSupport",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -116,7 +117,7 @@ let package = Package(
 // only when PEERDEX_FUZZ is set: they are built with `-sanitize=fuzzer,address -parse-as-library`
 // into a scratch path of their own, and libFuzzer supplies their `main`.
 if Context.environment["PEERDEX_FUZZ"] != nil {
-    for name in ["FuzzFrames", "FuzzHandshake", "FuzzHandshakePayload", "FuzzEnvelope"] {
+    for name in ["FuzzFrames", "FuzzHandshake", "FuzzHandshakePayload", "FuzzEnvelope", "FuzzKRPC"] {
         package.targets.append(
             .executableTarget(
                 name: name, dependencies: ["PeerdexCore", .product(name: "Crypto", package: "swift-crypto")],

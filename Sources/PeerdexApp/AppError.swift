@@ -23,6 +23,10 @@ public enum AppError: Error, CustomStringConvertible {
     case store(ContactStoreError)
     /// The terminal or the event loop's plumbing (signals, wake-ups) could not be set up.
     case terminal(reason: String)
+    /// An argument or setting has the wrong form.
+    case invalidArgument(String)
+    /// The network could not do what was asked (no bootstrap node, nothing found, a socket refused).
+    case network(String)
 
     /// One line that explains the problem to a person.
     public var description: String {
@@ -39,6 +43,8 @@ public enum AppError: Error, CustomStringConvertible {
         case .config(let path, let reason): return "\(path): \(reason)"
         case .store(let error): return error.description
         case .terminal(let reason): return "terminal: \(reason)"
+        case .invalidArgument(let reason): return reason
+        case .network(let reason): return reason
         }
     }
 }

@@ -7,6 +7,7 @@ import PeerdexTUI
 /// ```toml
 /// theme = "forest"        # default, forest or monochrome
 /// color = true            # false: monochrome, as with NO_COLOR
+/// bootstrap = ["192.0.2.7:7447"]   # DHT nodes to join through; "mainline" = the public DHT
 /// [keys]
 /// favorite = "s"          # action = key, or a list: down = ["j", "down"]
 /// ```
@@ -35,6 +36,32 @@ public enum ConfigFile {
         return try apply(document, to: settings, path: path)
     }
 
+    /// The DHT bootstrap nodes the config file lists (`bootstrap = ["HOST:PORT", ...]`), checked
+    /// for form; none when there is no config file.
+    public static func bootstrapNodes(
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(AppError) -> [String] {
+        let path = path(environment: environment)
+        guard FileManager.default.fileExists(atPath: path) else { return [] }
+        let document: TOMLDocument
+        do {
+            document = try TOMLDocument(parsing: try ContactExchange.readText(at: path))
+        } catch let error as TOMLError {
+            throw .config(path: path, reason: error.description)
+        } catch {
+            throw .config(path: path, reason: "\(error)")
+        }
+        let entries: [String]
+        switch document.tables[""]?["bootstrap"] {
+        case .strings(let list): entries = list
+        case .string(let one): entries = [one]
+        case nil: return []
+        default: throw .config(path: path, reason: "bootstrap must be a list of \"HOST:PORT\" strings")
+        }
+        do { try BootstrapNodes.validate(entries) } catch { throw .config(path: path, reason: error.description) }
+        return entries
+    }
+
     /// Applies a parsed config to settings; unknown keys and wrong types are errors, not ignored.
     static func apply(_ document: TOMLDocument, to settings: TUISettings, path: String) throws(AppError) -> TUISettings {
         var settings = settings
@@ -49,8 +76,8 @@ public enum ConfigFile {
                     settings.themeName = name
                 case ("", "color", .bool(let color)):
                     settings.noColor = settings.noColor || !color
-                case ("keys", _, _):
-                    continue
+                case ("keys", _, _), ("", "bootstrap", .strings), ("", "bootstrap", .string):
+                    continue  // keys are applied below; bootstrap nodes are the network's (bootstrapNodes)
                 default:
                     throw .config(path: path, reason: "unknown setting '\(table.isEmpty ? key : table + "." + key)' "
                         + "or wrong type (see README: Configuration)")

@@ -11,14 +11,18 @@ public enum NodeLauncher {
     /// number (docs/PROTOCOL.md, "Ports").
     public static let defaultPort = 7447
 
-    /// Runs the node until a signal stops it. `onListening` is called once the listener accepts
-    /// connections, with the bound address (the port the system chose, for port 0).
+    /// Runs the node until a signal stops it: the Noise listener on TCP and the DHT on UDP, on
+    /// one port number. `onListening` is called once both accept traffic, with the bound
+    /// address (the port the system chose, for port 0). With `statsEvery`, and on SIGUSR1, a line
+    /// of DHT statistics goes to `onStatistics`.
     public static func run(
-        directory: DataDirectory, listen: HostPort, configuration: NodeConfiguration,
-        onListening: @escaping @Sendable (HostPort, PeerID) -> Void
+        directory: DataDirectory, listen: HostPort, configuration: NodeConfiguration, bootstrap: [DHTEndpoint] = [],
+        dhtConfiguration: DHTEngineConfiguration = DHTEngineConfiguration(), statsEvery: Duration? = nil,
+        onListening: @escaping @Sendable (HostPort, PeerID) -> Void,
+        onStatistics: @escaping @Sendable (String) -> Void = { _ in }
     ) async throws {
-        try directory.prepare()
-        let identity = try Identity.loadOrCreate(at: directory.identityPath)
+        let book = try ContactBook.open(directory)
+        let identity = book.identity
         let logger = Logger(label: "peerdex.node")
         let node = PeerdexNode(identity: identity.handshakeIdentity, configuration: configuration, logger: logger)
         let signals = ShutdownSignals { signal in
@@ -26,9 +30,58 @@ public enum NodeLauncher {
             Task { await node.shutdown() }
         }
         defer { signals.cancel() }
-        try await node.run(listeningOn: listen) { bound in onListening(bound, identity.peerID) }
+        let (bound, boundContinuation) = AsyncStream.makeStream(of: HostPort.self)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                defer { boundContinuation.finish() }
+                try await node.run(listeningOn: listen) { address in boundContinuation.yield(address) }
+            }
+            var dht: DHTService?
+            for await address in bound {
+                do {
+                    dht = try await DHTService.start(
+                        book: book, host: address.host, port: address.port, bootstrap: bootstrap,
+                        configuration: dhtConfiguration, logger: Logger(label: "peerdex.dht"))
+                } catch {
+                    await node.shutdown()
+                    throw error
+                }
+                onListening(address, identity.peerID)
+                break
+            }
+            guard let dht else { return try await group.waitForAll() }
+            let statistics = StatisticsSignal { Task { onStatistics(await dht.statistics()) } }
+            defer { statistics.cancel() }
+            group.addTask { await dht.run() }
+            if let statsEvery {
+                group.addTask {
+                    while !Task.isCancelled {
+                        try await Task.sleep(for: statsEvery)
+                        onStatistics(await dht.statistics())
+                    }
+                }
+            }
+            // The node's run ends at shutdown; the DHT's tasks end with it.
+            try await group.next()
+            group.cancelAll()
+            await dht.shutdown()
+        }
         logger.info("stopped")
     }
+}
+
+/// SIGUSR1 as an event: each one calls `onSignal` (the node prints its DHT statistics).
+final class StatisticsSignal: @unchecked Sendable {
+    private let source: any DispatchSourceSignal
+
+    init(_ onSignal: @escaping @Sendable () -> Void) {
+        signal(SIGUSR1, SIG_IGN)  // the dispatch source sees it instead of the default action (exit)
+        source = DispatchSource.makeSignalSource(signal: SIGUSR1, queue: .global())
+        source.setEventHandler(handler: onSignal)
+        source.resume()
+    }
+
+    func cancel() { source.cancel() }
 }
 
 /// SIGINT and SIGTERM as events: the first of them calls `onSignal`, so that the program can stop

@@ -25,6 +25,8 @@ func runBenchmarks(_ options: BenchOptions) throws {
     if options.wantsAny(["tui.rss", "tui.rss.peak", "tui.scroll.p99"]) { try RSSBench(workspace: workspace).run() }
     if options.wantsAny(["tui.first_frame", "tui.first_frame.baseline"]) { try FirstFrameBench(workspace: workspace).run() }
     if options.wantsAny(NetBench.figures) { try NetBench(workspace: workspace).run() }
+    if options.wantsAny(DHTLoopbackBench.figures) { try DHTLoopbackBench(options: options).run() }
+    if options.wantsAny(DHTSimBench.figures) { try DHTSimBench(options: options).run() }
     Report.note("\nall done in \(Report.format(Monotonic.milliseconds(since: start) / 1000)) s")
 }
 

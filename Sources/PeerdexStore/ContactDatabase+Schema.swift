@@ -123,6 +123,70 @@ extension ContactDatabase {
                     """
             )
         }
+        migrator.registerMigration("v4-profile") { db in
+            // The user's own profile: exactly one row (id 1), created here empty and `private`, so
+            // that nothing is published before the user chooses to. `seq` counts saved changes
+            // (the BEP 44 sequence number); `updatedAt` is NULL until the first one.
+            try db.execute(
+                sql: """
+                    CREATE TABLE profile (
+                        id INTEGER PRIMARY KEY CHECK (id = 1),
+                        name TEXT NOT NULL DEFAULT '',
+                        interests TEXT NOT NULL DEFAULT '',
+                        location TEXT NOT NULL DEFAULT '',
+                        visibility TEXT NOT NULL DEFAULT 'private'
+                            CHECK (visibility IN ('public', 'contacts', 'friends', 'private')),
+                        seq INTEGER NOT NULL DEFAULT 0 CHECK (seq >= 0),
+                        updatedAt INTEGER
+                    );
+                    INSERT INTO profile (id) VALUES (1);
+                    """
+            )
+        }
+        migrator.registerMigration("v5-dht-state") { db in
+            // What the DHT node keeps across restarts (ContactDatabase+DHTState.swift). The node ID
+            // is one row (id 1), so a book has one DHT identity; the lists are rewritten whole at
+            // every save, in the order given (`position`, best first). Lengths and signatures are
+            // checked when read back, not here, so that a damaged row is skipped rather than
+            // failing a whole save or load.
+            try db.execute(
+                sql: """
+                    CREATE TABLE dhtState (
+                        id INTEGER PRIMARY KEY CHECK (id = 1),
+                        nodeId BLOB NOT NULL
+                    );
+                    CREATE TABLE dhtRoutingNode (
+                        position INTEGER PRIMARY KEY,
+                        nodeId BLOB NOT NULL,
+                        endpoint BLOB NOT NULL,
+                        firstSeen INTEGER NOT NULL,
+                        lastResponse INTEGER NOT NULL
+                    );
+                    -- An immutable item has no publicKey, salt, seq or signature. An empty salt is
+                    -- stored as NULL (SQLite may read an empty blob back as NULL anyway).
+                    CREATE TABLE dhtHeldItem (
+                        position INTEGER PRIMARY KEY,
+                        target BLOB NOT NULL,
+                        publicKey BLOB,
+                        salt BLOB,
+                        seq INTEGER,
+                        value BLOB NOT NULL,
+                        signature BLOB,
+                        storedAt INTEGER NOT NULL,
+                        announcers INTEGER NOT NULL DEFAULT 1
+                    );
+                    CREATE TABLE dhtPublishedItem (
+                        position INTEGER PRIMARY KEY,
+                        target BLOB NOT NULL,
+                        publicKey BLOB NOT NULL,
+                        salt BLOB,
+                        seq INTEGER NOT NULL,
+                        value BLOB NOT NULL,
+                        signature BLOB NOT NULL
+                    );
+                    """
+            )
+        }
         return migrator
     }
 }

@@ -11,11 +11,15 @@ extension Peerdex {
         static let configuration = CommandConfiguration(
             abstract: "Run a headless node that accepts peers' connections.",
             discussion: """
-                Listens on TCP (Noise XX, docs/PROTOCOL.md) and prints one line, 'listening on \
-                HOST:PORT peer <peer-id>', once it accepts connections; port 0 picks a free one. \
-                The DHT will use the same port number over UDP. Logs go to <data-dir>/peerdex.log. \
-                SIGINT or SIGTERM stops it cleanly: requests in flight are answered (for up to 2 s), \
-                new ones refused; a second signal stops it at once.
+                Listens on TCP (Noise XX, docs/PROTOCOL.md) and runs a Mainline DHT node on UDP on the \
+                same port number, then prints one line, 'listening on HOST:PORT peer <peer-id>', once \
+                both accept traffic; port 0 picks a free one. It joins the DHT through --bootstrap nodes \
+                (repeatable; else 'bootstrap = [...]' in config.toml; 'mainline' = the public BitTorrent \
+                DHT, opt-in), publishes your profile when its visibility is public ('peerdex profile set \
+                --visibility public') and announces itself under the peerdex rendezvous info-hash. \
+                SIGUSR1 or --stats-every prints a line of DHT statistics. Logs go to \
+                <data-dir>/peerdex.log. SIGINT or SIGTERM stops it cleanly: requests in flight are \
+                answered (for up to 2 s), new ones refused; a second signal stops it at once.
                 """)
 
         @OptionGroup var global: GlobalOptions
@@ -28,6 +32,10 @@ extension Peerdex {
         var requestsPerSecond = NodeConfiguration().requestsPerSecondPerPeer
         @Option(help: ArgumentHelp("Seconds a connection has to finish its handshake.", valueName: "seconds"))
         var handshakeTimeout = 5.0
+        @Option(name: .customLong("bootstrap"), help: ArgumentHelp("A DHT node to join through (HOST:PORT or 'mainline'); repeatable.", valueName: "host:port"))
+        var bootstrap: [String] = []
+        @Option(help: ArgumentHelp("Print a line of DHT statistics every this many seconds.", valueName: "seconds"))
+        var statsEvery: Double?
         @Option(help: ArgumentHelp("Least severe log level written: debug, info, notice, warning, error.", valueName: "level"))
         var logLevel = "info"
 
@@ -37,6 +45,8 @@ extension Peerdex {
             guard requestsPerSecond > 0 else { throw ValidationError("--requests-per-second must be positive") }
             guard handshakeTimeout > 0 else { throw ValidationError("--handshake-timeout must be positive") }
             guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("'\(logLevel)' is not a log level") }
+            guard statsEvery.map({ $0 > 0 }) ?? true else { throw ValidationError("--stats-every must be positive") }
+            do { try BootstrapNodes.validate(bootstrap) } catch { throw ValidationError(error.description) }
         }
 
         private func address() throws -> HostPort {
@@ -54,11 +64,22 @@ extension Peerdex {
             configuration.handshakeTimeout = .milliseconds(Int64(handshakeTimeout * 1_000))
             let directory = DataDirectory(explicit: global.dataDirectory)
             AppLogging.bootstrap(directory, level: Logger.Level(rawValue: logLevel) ?? .info)
-            try await NodeLauncher.run(directory: directory, listen: try address(), configuration: configuration) {
-                bound, peer in
-                print("listening on \(bound) peer \(peer)")
-                fflush(nil)  // every stream; naming stdout is not concurrency-safe
+            let entries = bootstrap.isEmpty ? try ConfigFile.bootstrapNodes() : bootstrap
+            let endpoints = try BootstrapNodes.resolve(entries) { unresolved in
+                FileHandle.standardError.write(Data("peerdex: cannot resolve bootstrap node \(unresolved)\n".utf8))
             }
+            if endpoints.isEmpty { FileHandle.standardError.write(Data("peerdex: \(DHTService.howToJoin)\n".utf8)) }
+            try await NodeLauncher.run(
+                directory: directory, listen: try address(), configuration: configuration, bootstrap: endpoints,
+                statsEvery: statsEvery.map { .milliseconds(Int64($0 * 1_000)) },
+                onListening: { bound, peer in
+                    print("listening on \(bound) peer \(peer)")
+                    fflush(nil)  // every stream; naming stdout is not concurrency-safe
+                },
+                onStatistics: { line in
+                    print(line)
+                    fflush(nil)
+                })
         }
     }
 }

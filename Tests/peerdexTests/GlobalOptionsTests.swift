@@ -22,6 +22,8 @@ import Testing
         "contacts remove": [Fixtures.peerID(1).text],
         "contacts import": ["book.vcf"],
         "contacts export": [],
+        "profile set": ["--name", "Anna"],
+        "profile show": [],
         "node": ["--listen", "127.0.0.1:0"],
         "ping": ["127.0.0.1:7447"],
     ]

@@ -9,57 +9,6 @@ import Testing
 /// `peerdex node` and `peerdex ping` as processes, on 127.0.0.1: the line scripts wait for, a
 /// ping by address and by invite, the errors, and a clean stop on SIGTERM with requests in flight.
 @Suite struct NodeCommandTests {
-    /// A `peerdex node` process on an ephemeral port of 127.0.0.1.
-    final class NodeProcess: @unchecked Sendable {
-        let process = Process()
-        let runner: CommandRunner
-        private(set) var address = HostPort(host: "127.0.0.1", port: 0)
-        private(set) var peerID: PeerID?
-        private let output = Pipe()
-
-        init(_ runner: CommandRunner) throws {
-            self.runner = runner
-            process.executableURL = CommandRunner.executable
-            process.arguments = ["node", "--listen", "127.0.0.1:0", "--data-dir", runner.dataDirectory]
-            process.standardOutput = output
-            process.standardError = FileHandle.standardError
-            try process.run()
-            let line = Self.firstLine(output.fileHandleForReading)
-            let fields = line.split(separator: " ")
-            guard fields.count == 5, fields[0] == "listening", fields[1] == "on", fields[3] == "peer" else {
-                throw NodeDidNotStart(line: line)
-            }
-            address = try HostPort(parsing: fields[2])
-            peerID = try PeerID(parsing: fields[4])
-        }
-
-        static func firstLine(_ handle: FileHandle) -> String {
-            var bytes: [UInt8] = []
-            while true {
-                let chunk = handle.availableData
-                if chunk.isEmpty { break }
-                bytes += chunk
-                if bytes.contains(0x0A) { break }
-            }
-            return String(decoding: bytes.prefix { $0 != 0x0A }, as: UTF8.self)
-        }
-
-        /// Waits up to `timeout` for the process to exit; its status, or nil if it is still running.
-        func waitForExit(timeout: Duration) async -> Int32? {
-            let deadline = ContinuousClock.now + timeout
-            while process.isRunning, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(10)) }
-            return process.isRunning ? nil : process.terminationStatus
-        }
-
-        deinit {
-            if process.isRunning {
-                process.terminate()
-                process.waitUntilExit()
-            }
-        }
-    }
-
-    struct NodeDidNotStart: Error { let line: String }
 
     @Test func pingByAddressAndByInviteProvesTheNodesPeerID() async throws {
         let runner = CommandRunner()

@@ -19,7 +19,7 @@ import Testing
 
         let runner = CommandRunner()
         defer { runner.cleanUp() }
-        let node = try NodeCommandTests.NodeProcess(runner)
+        let node = try NodeProcess(runner)
         let client = try CommandRunner.runTool(
             python,
             [LineProcess.interopScript("noise_tcp_client.py"), node.address.host, "\(node.address.port)", generated])

@@ -1,0 +1,149 @@
+import Crypto
+import Foundation
+import Logging
+import PeerdexCore
+import PeerdexNet
+
+/// The DHT side of `peerdex node`: a `DHTNode` on the node's port number (UDP), joined through
+/// saved or configured nodes, that publishes the user's profile when it is public and announces
+/// this node under the peerdex rendezvous info-hash, for as long as the node runs.
+public final class DHTService: Sendable {
+    /// Where peerdex nodes find each other among all Mainline nodes: SHA-1 of `peerdex/1`.
+    public static let rendezvousInfoHash = NodeID(bytes: Array(Insecure.SHA1.hash(data: Array("peerdex/1".utf8))))!
+    /// Seconds between announcements (BEP 5 peers expire after 30 minutes without one).
+    static let announceInterval = 15.0 * 60
+    /// Seconds between checks of the profile for a change to publish.
+    static let profileCheckInterval = 30.0
+
+    /// What a node with no bootstrap node says, in its log and on its terminal.
+    public static let howToJoin =
+        "no DHT bootstrap node configured: this node waits for others to join it. To join a network, pass "
+        + "--bootstrap HOST:PORT (another peerdex node) or set bootstrap = [\"HOST:PORT\"] in config.toml; "
+        + "--bootstrap \(BootstrapNodes.mainlineKeyword) joins the public BitTorrent DHT"
+
+    /// The DHT node.
+    public let node: DHTNode
+    private let book: ContactBook
+    private let tcpPort: Int
+    private let bootstrap: [DHTEndpoint]
+    private let logger: Logger
+
+    private init(node: DHTNode, book: ContactBook, tcpPort: Int, bootstrap: [DHTEndpoint], logger: Logger) {
+        self.node = node
+        self.book = book
+        self.tcpPort = tcpPort
+        self.bootstrap = bootstrap
+        self.logger = logger
+    }
+
+    /// Binds the DHT's UDP socket on `host:port` (the TCP listener's port number); nothing is
+    /// sent until `run`.
+    public static func start(
+        book: ContactBook, host: String, port: Int, bootstrap: [DHTEndpoint], configuration: DHTEngineConfiguration,
+        logger: Logger
+    ) async throws -> DHTService {
+        var random = SystemRandomNumberGenerator()
+        let node = DHTNode(localID: NodeID(random: &random), configuration: configuration, logger: logger)
+        try await node.start(bindingTo: HostPort(host: host, port: port))
+        return DHTService(node: node, book: book, tcpPort: port, bootstrap: bootstrap, logger: logger)
+    }
+
+    /// Joins, then keeps the profile published and the rendezvous announced until cancelled.
+    public func run() async {
+        await join()
+        var lastPublishedSeq: Int64 = -1
+        var nextAnnounce = 0.0
+        var elapsed = 0.0
+        while !Task.isCancelled {
+            lastPublishedSeq = await publishProfileIfChanged(after: lastPublishedSeq)
+            if elapsed >= nextAnnounce {
+                nextAnnounce = elapsed + Self.announceInterval
+                await announce()
+            }
+            try? await Task.sleep(for: .seconds(Self.profileCheckInterval))
+            elapsed += Self.profileCheckInterval
+        }
+    }
+
+    /// Joins the network through the configured bootstrap nodes, or says how to.
+    func join() async {
+        guard !bootstrap.isEmpty else {
+            logger.notice("\(Self.howToJoin)")
+            return
+        }
+        do {
+            let result = try await node.run(.bootstrap(bootstrap))
+            let size = try await node.inspect { $0.routing.count }
+            logger.info(
+                "dht joined", metadata: ["nodes": "\(size)", "queries": "\(result.queriesSent)", "answers": "\(result.responses)"])
+        } catch {
+            logger.error("dht bootstrap failed", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Publishes the profile when it is public and changed since `publishedSeq`; withdraws it
+    /// when it is no longer public. Returns the seq now published (or -1).
+    func publishProfileIfChanged(after publishedSeq: Int64) async -> Int64 {
+        let profile: Profile
+        do { profile = try book.profile() } catch {
+            logger.error("cannot read the profile", metadata: ["error": "\(error)"])
+            return publishedSeq
+        }
+        guard profile.visibility == .public, profile.seq > 0 else {
+            if publishedSeq >= 0 {
+                let target = MutableItem.target(publicKey: book.identity.peerID.publicKey, salt: ProfileRecord.salt)
+                try? await node.modify { $0.withdraw(target) }
+                logger.info("profile no longer public: stopped publishing it")
+            }
+            return -1
+        }
+        guard profile.seq != publishedSeq else { return publishedSeq }
+        do {
+            let record = ProfileRecord(profile: profile, port: UInt16(clamping: tcpPort))
+            let item = try MutableItem.sign(
+                value: record.bencodeValue, seq: profile.seq, salt: ProfileRecord.salt, with: book.identity.signingKey)
+            let result = try await node.publish(item)
+            guard case .stored(let acknowledged, let required, let refusals) = result.outcome else { return publishedSeq }
+            logger.log(
+                level: acknowledged >= required ? .info : .warning, "profile published",
+                metadata: [
+                    "seq": "\(profile.seq)", "acknowledged": "\(acknowledged)", "required": "\(required)",
+                    "refusals": "\(refusals.map { "\($0.code) \($0.message)" })",
+                ])
+            return profile.seq
+        } catch {
+            logger.error("cannot publish the profile", metadata: ["error": "\(error)"])
+            return publishedSeq
+        }
+    }
+
+    /// Announces our TCP port under the rendezvous info-hash.
+    func announce() async {
+        do {
+            let result = try await node.run(.announce(Self.rendezvousInfoHash, port: UInt16(clamping: tcpPort)))
+            if case .announced(let acknowledged) = result.outcome {
+                logger.info("announced on the rendezvous", metadata: ["acknowledged": "\(acknowledged)"])
+            }
+        } catch {
+            logger.error("cannot announce", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// One line on the DHT's state, for `--stats-every` and SIGUSR1.
+    public func statistics() async -> String {
+        guard
+            let line = try? await node.inspect({ engine -> String in
+                let stats = engine.statistics
+                let external = engine.externalAddress.map { " external \($0)" } ?? ""
+                return "dht: nodes \(engine.routing.count) items \(engine.items.count) peers \(engine.peers.peerCount) "
+                    + "published \(engine.published.count) operations \(engine.runningOperations) "
+                    + "in-flight \(engine.queriesInFlight) received \(stats.datagramsReceived) "
+                    + "answered \(stats.queriesAnswered) sent \(stats.queriesSent) timeouts \(stats.timeouts)\(external)"
+            })
+        else { return "dht: not running" }
+        return line
+    }
+
+    /// Stops the DHT node.
+    public func shutdown() async { await node.shutdown() }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import Logging
+import PeerdexCore
+import PeerdexNet
+
+/// `peerdex lookup`: finds a peer's profile record in the DHT from its peer ID alone.
+///
+/// The lookup runs a short-lived, read-only DHT node (BEP 43: it answers nothing and no routing
+/// table keeps it) with a random node ID, so that looking someone up says nothing about who asked.
+public enum LookupSession {
+    /// What a lookup found, as `--json` prints it.
+    public struct Report: Sendable, Encodable {
+        /// The peer looked up.
+        public var peerId: String
+        /// Its display name, when the record is open (not audience-only).
+        public var name: String?
+        /// Its interests, when open.
+        public var interests: [String]?
+        /// Its general location, when open.
+        public var location: String?
+        /// Whether the record is sealed for an audience (the content is not readable here).
+        public var sealed: Bool
+        /// The record's sequence number (it rises with every change).
+        public var seq: Int64
+        /// The TCP port of its Noise listener, when given.
+        public var port: UInt16?
+        /// Where it says it can be reached (`host:port`).
+        public var addresses: [String]
+        /// What it says it can do.
+        public var capabilities: [String]
+        /// The DHT nodes that returned this version of the record.
+        public var foundAt: [String]
+        /// Milliseconds from the first query to the answer.
+        public var elapsedMs: Double
+        /// Queries the lookup sent.
+        public var queries: Int
+    }
+
+    /// Looks up `peer`'s profile through the DHT nodes at `bootstrap`.
+    public static func run(peer: PeerID, bootstrap: [DHTEndpoint], timeout: Duration) async throws -> Report {
+        guard !bootstrap.isEmpty else {
+            throw AppError.network(
+                "no bootstrap node: pass --bootstrap HOST:PORT (a running 'peerdex node'), set bootstrap = [\"HOST:PORT\"] "
+                    + "in config.toml, or use --bootstrap \(BootstrapNodes.mainlineKeyword) to join the public DHT")
+        }
+        var configuration = DHTEngineConfiguration()
+        configuration.readOnly = true
+        var random = SystemRandomNumberGenerator()
+        let node = DHTNode(
+            localID: NodeID(random: &random), configuration: configuration, logger: Logger(label: "peerdex.lookup"))
+        let anyAddress = bootstrap.allSatisfy { $0.ip.isLoopback } ? "127.0.0.1" : "0.0.0.0"
+        try await node.start(bindingTo: HostPort(host: anyAddress, port: 0))
+        defer { Task { await node.shutdown() } }
+        return try await withThrowingTaskGroup(of: Report?.self) { group in
+            group.addTask {
+                let joined = try await node.run(.bootstrap(bootstrap))
+                guard case .nodes(let nodes) = joined.outcome, !nodes.isEmpty else {
+                    throw AppError.network("no DHT node answered at \(bootstrap.map(\.description).joined(separator: ", "))")
+                }
+                let result = try await node.run(.getMutable(publicKey: peer.publicKey, salt: ProfileRecord.salt))
+                guard case .item(let item, let holders) = result.outcome, let item else {
+                    throw AppError.network(
+                        "no profile found for \(peer) (\(result.responses) nodes answered \(result.queriesSent) queries)")
+                }
+                return try report(peer: peer, item: item, holders: holders, result: result, joinQueries: joined.queriesSent)
+            }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let report = first else {
+                throw AppError.network("the lookup took longer than \(timeout) and was stopped")
+            }
+            return report
+        }
+    }
+
+    private static func report(
+        peer: PeerID, item: MutableItem, holders: [DHTEndpoint], result: DHTOperationResult, joinQueries: Int
+    ) throws -> Report {
+        let record: ProfileRecord
+        do { record = try ProfileRecord(value: item.value) } catch {
+            throw AppError.network("the profile record found for \(peer) is not valid: \(error)")
+        }
+        var sealed = false
+        if case .sealed = record.content { sealed = true }
+        return Report(
+            peerId: peer.text, name: record.name, interests: record.interests, location: record.location, sealed: sealed,
+            seq: item.seq, port: record.port, addresses: record.addressHints.map(\.description),
+            capabilities: record.capabilities, foundAt: holders.map(\.description),
+            elapsedMs: (result.finishedAt - result.startedAt) * 1_000, queries: result.queriesSent + joinQueries)
+    }
+}

@@ -1,0 +1,65 @@
+import ArgumentParser
+import Foundation
+import PeerdexApp
+import PeerdexCore
+
+extension Peerdex {
+    /// `peerdex lookup`: find a peer's profile in the DHT.
+    struct Lookup: AsyncParsableCommand, GlobalOptionsCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Find a peer's profile in the DHT from its peer ID.",
+            discussion: """
+                Joins the DHT through the bootstrap nodes (--bootstrap, repeatable, else \
+                'bootstrap = [...]' in config.toml), reads the peer's signed profile record (BEP 44, \
+                salt 'peerdex/profile') from the closest nodes, checks its signature and prints it with \
+                the nodes it came from and how long it took. The lookup node is read-only and uses a \
+                random node ID, so nobody learns who asked. '--bootstrap mainline' uses the public \
+                BitTorrent DHT's routers. Exits non-zero when no profile is found.
+                """)
+
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: ArgumentHelp("The peer's ID or invite.", valueName: "peer-id|invite")) var peer: String
+        @Option(name: .customLong("bootstrap"), help: ArgumentHelp("A DHT node to join through (HOST:PORT or 'mainline').", valueName: "host:port"))
+        var bootstrap: [String] = []
+        @Option(help: ArgumentHelp("Seconds to wait for an answer.", valueName: "seconds")) var timeout = 10.0
+        @Flag(help: "Print one JSON object: peerId, name, interests, location, sealed, seq, port, addresses, capabilities, foundAt, elapsedMs, queries.")
+        var json = false
+
+        func validate() throws {
+            _ = try peerID()
+            guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
+            do { try BootstrapNodes.validate(bootstrap) } catch { throw ValidationError(error.description) }
+        }
+
+        private func peerID() throws -> PeerID {
+            do { return try Invite(parsing: peer).peerID } catch { throw ValidationError("'\(peer)': \(error)") }
+        }
+
+        func run() async throws {
+            _ = global.chosenDirectory()  // logs go to the data directory's log, not the screen
+            let entries = bootstrap.isEmpty ? try ConfigFile.bootstrapNodes() : bootstrap
+            let endpoints = try BootstrapNodes.resolve(entries) { unresolved in
+                FileHandle.standardError.write(Data("peerdex: cannot resolve bootstrap node \(unresolved)\n".utf8))
+            }
+            let report = try await LookupSession.run(
+                peer: try peerID(), bootstrap: endpoints, timeout: .milliseconds(Int64(timeout * 1_000)))
+            if json {
+                try Output.json(report)
+                return
+            }
+            print("peer       \(report.peerId)")
+            if report.sealed {
+                print("profile    sealed for its audience (not readable without their key)")
+            } else {
+                print("name       \(Output.oneLine(report.name ?? ""))")
+                print("interests  \(Output.oneLine((report.interests ?? []).joined(separator: ", ")))")
+                print("location   \(Output.oneLine(report.location ?? ""))")
+            }
+            if let port = report.port { print("port       \(port)") }
+            if !report.addresses.isEmpty { print("addresses  \(report.addresses.joined(separator: ", "))") }
+            if !report.capabilities.isEmpty { print("can        \(Output.oneLine(report.capabilities.joined(separator: ", ")))") }
+            print("seq        \(report.seq)")
+            print(String(format: "found at   %@ in %.1f ms (%d queries)", report.foundAt.joined(separator: ", "), report.elapsedMs, report.queries))
+        }
+    }
+}
