@@ -8,6 +8,7 @@ import PeerdexTUI
 /// theme = "forest"        # default, forest or monochrome
 /// color = true            # false: monochrome, as with NO_COLOR
 /// bootstrap = ["192.0.2.7:7447"]   # DHT nodes to join through; "mainline" = the public DHT
+/// rendezvous = ["192.0.2.8:7447"]  # rendezvous servers, asked when no bootstrap node answers
 /// [keys]
 /// favorite = "s"          # action = key, or a list: down = ["j", "down"]
 /// ```
@@ -42,7 +43,26 @@ public enum ConfigFile {
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws(AppError) -> [String] {
         let path = path(environment: environment)
-        guard FileManager.default.fileExists(atPath: path) else { return [] }
+        guard let entries = try strings("bootstrap", at: path) else { return [] }
+        do { try BootstrapNodes.validate(entries) } catch { throw .config(path: path, reason: error.description) }
+        return entries
+    }
+
+    /// The rendezvous servers the config file lists (`rendezvous = ["HOST:PORT", ...]`, invites
+    /// too), checked for form; none when there is no config file.
+    public static func rendezvousServers(
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(AppError) -> [String] {
+        let path = path(environment: environment)
+        guard let entries = try strings("rendezvous", at: path) else { return [] }
+        do { _ = try RendezvousClient.servers(entries) } catch { throw .config(path: path, reason: error.description) }
+        return entries
+    }
+
+    /// The top-level `key` of the config file at `path` as a list of strings (one string is a
+    /// list of one); nil when there is no file or no such key.
+    private static func strings(_ key: String, at path: String) throws(AppError) -> [String]? {
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
         let document: TOMLDocument
         do {
             document = try TOMLDocument(parsing: try ContactExchange.readText(at: path))
@@ -51,15 +71,12 @@ public enum ConfigFile {
         } catch {
             throw .config(path: path, reason: "\(error)")
         }
-        let entries: [String]
-        switch document.tables[""]?["bootstrap"] {
-        case .strings(let list): entries = list
-        case .string(let one): entries = [one]
-        case nil: return []
-        default: throw .config(path: path, reason: "bootstrap must be a list of \"HOST:PORT\" strings")
+        switch document.tables[""]?[key] {
+        case .strings(let list): return list
+        case .string(let one): return [one]
+        case nil: return nil
+        default: throw .config(path: path, reason: "\(key) must be a list of \"HOST:PORT\" strings")
         }
-        do { try BootstrapNodes.validate(entries) } catch { throw .config(path: path, reason: error.description) }
-        return entries
     }
 
     /// Applies a parsed config to settings; unknown keys and wrong types are errors, not ignored.
@@ -76,8 +93,9 @@ public enum ConfigFile {
                     settings.themeName = name
                 case ("", "color", .bool(let color)):
                     settings.noColor = settings.noColor || !color
-                case ("keys", _, _), ("", "bootstrap", .strings), ("", "bootstrap", .string):
-                    continue  // keys are applied below; bootstrap nodes are the network's (bootstrapNodes)
+                case ("keys", _, _), ("", "bootstrap", .strings), ("", "bootstrap", .string),
+                    ("", "rendezvous", .strings), ("", "rendezvous", .string):
+                    continue  // keys are applied below; bootstrap and rendezvous are the network's
                 default:
                     throw .config(path: path, reason: "unknown setting '\(table.isEmpty ? key : table + "." + key)' "
                         + "or wrong type (see README: Configuration)")

@@ -17,8 +17,10 @@ public final class DHTService: Sendable {
 
     /// What a node with no bootstrap node says, in its log and on its terminal.
     public static let howToJoin =
-        "no DHT bootstrap node configured: this node waits for others to join it. To join a network, pass "
-        + "--bootstrap HOST:PORT (another peerdex node) or set bootstrap = [\"HOST:PORT\"] in config.toml; "
+        "no DHT bootstrap node configured: unless nodes saved by an earlier run answer, this node waits for "
+        + "others to join it. To join a network, pass "
+        + "--bootstrap HOST:PORT (another peerdex node) or set bootstrap = [\"HOST:PORT\"] in config.toml, "
+        + "or --rendezvous-server HOST:PORT (a 'peerdex node --rendezvous') or rendezvous = [\"HOST:PORT\"]; "
         + "--bootstrap \(BootstrapNodes.mainlineKeyword) joins the public BitTorrent DHT"
 
     /// The DHT node.
@@ -26,35 +28,51 @@ public final class DHTService: Sendable {
     private let book: ContactBook
     private let tcpPort: Int
     private let bootstrap: [DHTEndpoint]
+    /// Rendezvous servers, asked for nodes when the saved and bootstrap nodes gave none.
+    private let rendezvous: [PeerAddress]
     private let logger: Logger
+    /// The state the last run saved, which `run` restores.
+    private let saved: DHTSavedState
 
-    private init(node: DHTNode, book: ContactBook, tcpPort: Int, bootstrap: [DHTEndpoint], logger: Logger) {
+    private init(
+        node: DHTNode, book: ContactBook, tcpPort: Int, bootstrap: [DHTEndpoint], rendezvous: [PeerAddress],
+        saved: DHTSavedState, logger: Logger
+    ) {
         self.node = node
         self.book = book
         self.tcpPort = tcpPort
         self.bootstrap = bootstrap
+        self.rendezvous = rendezvous
+        self.saved = saved
         self.logger = logger
     }
 
-    /// Binds the DHT's UDP socket on `host:port` (the TCP listener's port number); nothing is
-    /// sent until `run`.
+    /// Binds the DHT's UDP socket on `host:port` (the TCP listener's port number) with the node
+    /// ID, routing table and items saved by the last run (a new random ID on first use); nothing
+    /// is sent until `run`.
     public static func start(
-        book: ContactBook, host: String, port: Int, bootstrap: [DHTEndpoint], configuration: DHTEngineConfiguration,
-        logger: Logger
+        book: ContactBook, host: String, port: Int, bootstrap: [DHTEndpoint], rendezvous: [PeerAddress] = [],
+        configuration: DHTEngineConfiguration, logger: Logger
     ) async throws -> DHTService {
-        var random = SystemRandomNumberGenerator()
-        let node = DHTNode(localID: NodeID(random: &random), configuration: configuration, logger: logger)
+        let saved = try DHTPersistenceWiring.initialState(in: book)
+        let node = DHTNode(localID: saved.nodeID, configuration: configuration, logger: logger)
         try await node.start(bindingTo: HostPort(host: host, port: port))
-        return DHTService(node: node, book: book, tcpPort: port, bootstrap: bootstrap, logger: logger)
+        return DHTService(
+            node: node, book: book, tcpPort: port, bootstrap: bootstrap, rendezvous: rendezvous, saved: saved,
+            logger: logger)
     }
 
-    /// Joins, then keeps the profile published and the rendezvous announced until cancelled.
+    /// Joins (from the saved nodes, else the bootstrap nodes), then keeps the profile published,
+    /// the rendezvous announced and the state saved until cancelled.
     public func run() async {
         await join()
+        let saving = Task { [node, book, logger] in await DHTPersistenceWiring.keepSaving(node, to: book, logger: logger) }
+        defer { saving.cancel() }
         var lastPublishedSeq: Int64 = -1
         var nextAnnounce = 0.0
         var elapsed = 0.0
         while !Task.isCancelled {
+            if elapsed > 0 { await joinThroughRendezvous() }  // alone still (the servers were down or empty)
             lastPublishedSeq = await publishProfileIfChanged(after: lastPublishedSeq)
             if elapsed >= nextAnnounce {
                 nextAnnounce = elapsed + Self.announceInterval
@@ -65,19 +83,51 @@ public final class DHTService: Sendable {
         }
     }
 
-    /// Joins the network through the configured bootstrap nodes, or says how to.
+    /// Joins the network through the saved nodes, else the configured bootstrap nodes, then, if
+    /// no node has answered, through the nodes a rendezvous server hands out; or says how to.
     func join() async {
-        guard !bootstrap.isEmpty else {
+        // Saved nodes first: a restarted node that finds some of them alive needs no bootstrap.
+        if await DHTPersistenceWiring.restore(saved, into: node, logger: logger) > 0 { return }
+        guard !bootstrap.isEmpty || !rendezvous.isEmpty else {
             logger.notice("\(Self.howToJoin)")
             return
         }
+        if !bootstrap.isEmpty {
+            do {
+                let result = try await node.run(.bootstrap(bootstrap))
+                let size = try await node.inspect { $0.routing.count }
+                logger.info(
+                    "dht joined",
+                    metadata: [
+                        "nodes": "\(size)", "queries": "\(result.queriesSent)", "answers": "\(result.responses)",
+                    ])
+            } catch {
+                logger.error("dht bootstrap failed", metadata: ["error": "\(error)"])
+            }
+        }
+        await joinThroughRendezvous()
+    }
+
+    /// Asks the rendezvous servers for nodes and joins through them, unless a node has answered
+    /// us lately (saved or bootstrap nodes did their job). `run` asks again every
+    /// `profileCheckInterval` for as long as no node answers.
+    func joinThroughRendezvous() async {
+        guard !rendezvous.isEmpty, (try? await node.recentlyAnsweredNodes(limit: 1).isEmpty) == true else { return }
         do {
-            let result = try await node.run(.bootstrap(bootstrap))
+            let (outcome, joined) = try await RendezvousClient.join(node, through: rendezvous, logger: logger)
+            guard let joined, let server = outcome.server else {
+                logger.warning("no rendezvous server gave a DHT node", metadata: ["failures": "\(outcome.failures)"])
+                return
+            }
             let size = try await node.inspect { $0.routing.count }
             logger.info(
-                "dht joined", metadata: ["nodes": "\(size)", "queries": "\(result.queriesSent)", "answers": "\(result.responses)"])
+                "dht joined through a rendezvous server",
+                metadata: [
+                    "server": "\(server)", "handed out": "\(outcome.nodes.count)", "nodes": "\(size)",
+                    "answers": "\(joined.responses)",
+                ])
         } catch {
-            logger.error("dht bootstrap failed", metadata: ["error": "\(error)"])
+            logger.error("dht bootstrap through a rendezvous server failed", metadata: ["error": "\(error)"])
         }
     }
 
@@ -144,6 +194,9 @@ public final class DHTService: Sendable {
         return line
     }
 
-    /// Stops the DHT node.
-    public func shutdown() async { await node.shutdown() }
+    /// Saves the DHT's state for the next run, then stops the node.
+    public func shutdown() async {
+        await DHTPersistenceWiring.save(node, to: book, logger: logger)
+        await node.shutdown()
+    }
 }

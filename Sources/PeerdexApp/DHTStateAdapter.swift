@@ -13,7 +13,9 @@ extension ContactDatabase: DHTStatePersistence {}
 /// let state = try DHTPersistenceWiring.initialState(in: book)        // before creating the node
 /// let node = DHTNode(localID: state.nodeID, configuration: configuration, logger: logger)
 /// try await node.start(bindingTo: address)
-/// await DHTPersistenceWiring.restore(state, into: node, logger: logger)  // rejoins, no bootstrap
+/// if await DHTPersistenceWiring.restore(state, into: node, logger: logger) == 0 {
+///     _ = try await node.run(.bootstrap(configuredNodes))            // saved nodes first (BRIEF §3b)
+/// }
 /// let saving = Task { await DHTPersistenceWiring.keepSaving(node, to: book, logger: logger) }
 /// ...                                                                 // at shutdown:
 /// saving.cancel()
@@ -39,24 +41,26 @@ public enum DHTPersistenceWiring {
 
     /// Takes `state` back into the started `node` and, if any of its nodes came back, rejoins the
     /// network from them with a lookup of our own ID (no bootstrap node needed); logs what it
-    /// did. Returns nil if the node has stopped.
+    /// did. Returns how many nodes answered that lookup: 0 means there were no saved nodes or
+    /// none of them is alive any more, and the node should join through its bootstrap nodes.
     @discardableResult
-    public static func restore(_ state: DHTSavedState, into node: DHTNode, logger: Logger) async
-        -> DHTSavedState.RestoreSummary?
-    {
+    public static func restore(_ state: DHTSavedState, into node: DHTNode, logger: Logger) async -> Int {
         do {
-            let summary = try await node.restore(state, rejoin: true)
-            let size = try await node.inspect { $0.routing.count }
+            let summary = try await node.restore(state, rejoin: false)
+            var answered = 0
+            if summary.nodes > 0, case .nodes(let found) = try await node.run(.bootstrap([])).outcome {
+                answered = found.count
+            }
             logger.info(
                 "dht state restored",
                 metadata: [
-                    "saved nodes": "\(state.nodes.count)", "restored nodes": "\(summary.nodes)", "nodes now": "\(size)",
-                    "items": "\(summary.items)", "published": "\(summary.published)",
+                    "saved nodes": "\(state.nodes.count)", "restored nodes": "\(summary.nodes)",
+                    "answered": "\(answered)", "items": "\(summary.items)", "published": "\(summary.published)",
                 ])
-            return summary
+            return answered
         } catch {
             logger.error("cannot restore the dht state", metadata: ["error": "\(error)"])
-            return nil
+            return 0
         }
     }
 

@@ -36,27 +36,31 @@ public enum LookupSession {
         public var queries: Int
     }
 
-    /// Looks up `peer`'s profile through the DHT nodes at `bootstrap`.
-    public static func run(peer: PeerID, bootstrap: [DHTEndpoint], timeout: Duration) async throws -> Report {
-        guard !bootstrap.isEmpty else {
+    /// Looks up `peer`'s profile through the DHT nodes at `bootstrap`, or, when none of them
+    /// answers (or there are none), through the nodes the `rendezvous` servers hand out.
+    public static func run(
+        peer: PeerID, bootstrap: [DHTEndpoint], rendezvous: [PeerAddress] = [], timeout: Duration
+    ) async throws -> Report {
+        guard !bootstrap.isEmpty || !rendezvous.isEmpty else {
             throw AppError.network(
                 "no bootstrap node: pass --bootstrap HOST:PORT (a running 'peerdex node'), set bootstrap = [\"HOST:PORT\"] "
-                    + "in config.toml, or use --bootstrap \(BootstrapNodes.mainlineKeyword) to join the public DHT")
+                    + "in config.toml, pass --rendezvous-server HOST:PORT (a 'peerdex node --rendezvous'), "
+                    + "or use --bootstrap \(BootstrapNodes.mainlineKeyword) to join the public DHT")
         }
         var configuration = DHTEngineConfiguration()
         configuration.readOnly = true
         var random = SystemRandomNumberGenerator()
         let node = DHTNode(
             localID: NodeID(random: &random), configuration: configuration, logger: Logger(label: "peerdex.lookup"))
-        let anyAddress = bootstrap.allSatisfy { $0.ip.isLoopback } ? "127.0.0.1" : "0.0.0.0"
+        let loopbackOnly =
+            bootstrap.allSatisfy(\.ip.isLoopback)
+            && rendezvous.allSatisfy { IPAddress(parsing: $0.hostPort.host)?.isLoopback ?? false }
+        let anyAddress = loopbackOnly ? "127.0.0.1" : "0.0.0.0"
         try await node.start(bindingTo: HostPort(host: anyAddress, port: 0))
         defer { Task { await node.shutdown() } }
         return try await withThrowingTaskGroup(of: Report?.self) { group in
             group.addTask {
-                let joined = try await node.run(.bootstrap(bootstrap))
-                guard case .nodes(let nodes) = joined.outcome, !nodes.isEmpty else {
-                    throw AppError.network("no DHT node answered at \(bootstrap.map(\.description).joined(separator: ", "))")
-                }
+                let joined = try await join(node, bootstrap: bootstrap, rendezvous: rendezvous)
                 let result = try await node.run(.getMutable(publicKey: peer.publicKey, salt: ProfileRecord.salt))
                 guard case .item(let item, let holders) = result.outcome, let item else {
                     throw AppError.network(
@@ -74,6 +78,29 @@ public enum LookupSession {
             }
             return report
         }
+    }
+
+    /// Joins through `bootstrap`, then, if no node answered, through the nodes the `rendezvous`
+    /// servers hand out; the join that found nodes, or an error that says what each way said.
+    private static func join(_ node: DHTNode, bootstrap: [DHTEndpoint], rendezvous: [PeerAddress]) async throws
+        -> DHTOperationResult
+    {
+        var failures = [String]()
+        if !bootstrap.isEmpty {
+            let joined = try await node.run(.bootstrap(bootstrap))
+            if case .nodes(let nodes) = joined.outcome, !nodes.isEmpty { return joined }
+            failures.append("no DHT node answered at \(bootstrap.map(\.description).joined(separator: ", "))")
+        }
+        if !rendezvous.isEmpty {
+            let (outcome, joined) = try await RendezvousClient.join(
+                node, through: rendezvous, logger: Logger(label: "peerdex.lookup"))
+            if let joined, case .nodes(let nodes) = joined.outcome, !nodes.isEmpty { return joined }
+            failures += outcome.failures
+            if let server = outcome.server {
+                failures.append("no DHT node answered of the \(outcome.nodes.count) that \(server.hostPort) handed out")
+            }
+        }
+        throw AppError.network(failures.joined(separator: "; "))
     }
 
     private static func report(

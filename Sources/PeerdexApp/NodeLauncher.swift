@@ -14,9 +14,12 @@ public enum NodeLauncher {
     /// Runs the node until a signal stops it: the Noise listener on TCP and the DHT on UDP, on
     /// one port number. `onListening` is called once both accept traffic, with the bound
     /// address (the port the system chose, for port 0). With `statsEvery`, and on SIGUSR1, a line
-    /// of DHT statistics goes to `onStatistics`.
+    /// of DHT statistics goes to `onStatistics`. The DHT joins through `bootstrap`, else through
+    /// the `rendezvous` servers; with `servesRendezvous` the node is one itself: it answers
+    /// requests for DHT nodes with those its DHT heard from lately.
     public static func run(
         directory: DataDirectory, listen: HostPort, configuration: NodeConfiguration, bootstrap: [DHTEndpoint] = [],
+        rendezvous: [PeerAddress] = [], servesRendezvous: Bool = false,
         dhtConfiguration: DHTEngineConfiguration = DHTEngineConfiguration(), statsEvery: Duration? = nil,
         onListening: @escaping @Sendable (HostPort, PeerID) -> Void,
         onStatistics: @escaping @Sendable (String) -> Void = { _ in }
@@ -24,7 +27,10 @@ public enum NodeLauncher {
         let book = try ContactBook.open(directory)
         let identity = book.identity
         let logger = Logger(label: "peerdex.node")
-        let node = PeerdexNode(identity: identity.handshakeIdentity, configuration: configuration, logger: logger)
+        let rendezvousHandler = servesRendezvous ? RendezvousHandler() : nil
+        let node = PeerdexNode(
+            identity: identity.handshakeIdentity, configuration: configuration, logger: logger,
+            handler: rendezvousHandler)
         let signals = ShutdownSignals { signal in
             logger.info("stopping", metadata: ["signal": "\(signal)"])
             Task { await node.shutdown() }
@@ -41,11 +47,12 @@ public enum NodeLauncher {
                 do {
                     dht = try await DHTService.start(
                         book: book, host: address.host, port: address.port, bootstrap: bootstrap,
-                        configuration: dhtConfiguration, logger: Logger(label: "peerdex.dht"))
+                        rendezvous: rendezvous, configuration: dhtConfiguration, logger: Logger(label: "peerdex.dht"))
                 } catch {
                     await node.shutdown()
                     throw error
                 }
+                if let dht { rendezvousHandler?.serve(from: dht.node) }
                 onListening(address, identity.peerID)
                 break
             }

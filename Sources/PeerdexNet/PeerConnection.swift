@@ -149,12 +149,16 @@ public final class PeerConnection: Sendable {
         try? await outbound.write(response.wireBytes())
     }
 
-    /// The node's own answer: a PONG to a PING, an error to anything else.
+    /// The node's own answer: a PONG to a PING, an error to anything else (a DHT-nodes request
+    /// reaches here only on a node that is not a rendezvous server).
     private func builtInAnswer(to envelope: WireEnvelope) -> WireEnvelope {
         let id = envelope.requestID
         switch envelope.body {
         case .ping: return .response(id: id, context.pong())
-        case .pong, .error: return .error(id: id, .badRequest, "\(envelope.bodyName) is a response, not a request")
+        case .pong, .error, .dhtNodesReply:
+            return .error(id: id, .badRequest, "\(envelope.bodyName) is a response, not a request")
+        case .dhtNodesRequest:
+            return .error(id: id, .unknownMessage, "this node is not a rendezvous server (peerdex node --rendezvous)")
         case nil: return .error(id: id, .unknownMessage, "unknown message type")
         }
     }

@@ -36,7 +36,10 @@ enum DHTStateRows {
             sql: "INSERT OR REPLACE INTO dhtState (id, nodeId) VALUES (1, ?)", arguments: [Data(state.nodeID.bytes)])
 
         let insertNode = try db.makeStatement(
-            sql: "INSERT INTO dhtRoutingNode (position, nodeId, endpoint, firstSeen, lastResponse) VALUES (?, ?, ?, ?, ?)")
+            sql: """
+                INSERT INTO dhtRoutingNode (position, nodeId, endpoint, firstSeen, lastResponse)
+                VALUES (?, ?, ?, ?, ?)
+                """)
         for (position, node) in state.nodes.prefix(DHTSavedState.maximumNodes).enumerated() {
             guard let firstSeen = milliseconds(node.firstSeen), let lastResponse = milliseconds(node.lastResponse)
             else { continue }
@@ -56,8 +59,8 @@ enum DHTStateRows {
             switch item.content {
             case .mutable(let mutable):
                 try insertItem.execute(arguments: [
-                    position, Data(mutable.target.bytes), Data(mutable.publicKey), saltColumn(mutable.salt), mutable.seq,
-                    Data(mutable.valueBytes), Data(mutable.signature), storedAt, announcers,
+                    position, Data(mutable.target.bytes), Data(mutable.publicKey), saltColumn(mutable.salt),
+                    mutable.seq, Data(mutable.valueBytes), Data(mutable.signature), storedAt, announcers,
                 ])
             case .immutable(let immutable):
                 try insertItem.execute(arguments: [

@@ -10,8 +10,10 @@ extension Peerdex {
             abstract: "Find a peer's profile in the DHT from its peer ID.",
             discussion: """
                 Joins the DHT through the bootstrap nodes (--bootstrap, repeatable, else \
-                'bootstrap = [...]' in config.toml), reads the peer's signed profile record (BEP 44, \
-                salt 'peerdex/profile') from the closest nodes, checks its signature and prints it with \
+                'bootstrap = [...]' in config.toml) or, when none answers, through the nodes a \
+                rendezvous server hands out (--rendezvous-server, repeatable, else 'rendezvous = \
+                [...]'), reads the peer's signed profile record (BEP 44, salt 'peerdex/profile') from \
+                the closest nodes, checks its signature and prints it with \
                 the nodes it came from and how long it took. The lookup node is read-only and uses a \
                 random node ID, so nobody learns who asked. '--bootstrap mainline' uses the public \
                 BitTorrent DHT's routers. Exits non-zero when no profile is found.
@@ -19,8 +21,7 @@ extension Peerdex {
 
         @OptionGroup var global: GlobalOptions
         @Argument(help: ArgumentHelp("The peer's ID or invite.", valueName: "peer-id|invite")) var peer: String
-        @Option(name: .customLong("bootstrap"), help: ArgumentHelp("A DHT node to join through (HOST:PORT or 'mainline').", valueName: "host:port"))
-        var bootstrap: [String] = []
+        @OptionGroup var join: DHTJoinOptions
         @Option(help: ArgumentHelp("Seconds to wait for an answer.", valueName: "seconds")) var timeout = 10.0
         @Flag(help: "Print one JSON object: peerId, name, interests, location, sealed, seq, port, addresses, capabilities, foundAt, elapsedMs, queries.")
         var json = false
@@ -28,7 +29,6 @@ extension Peerdex {
         func validate() throws {
             _ = try peerID()
             guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
-            do { try BootstrapNodes.validate(bootstrap) } catch { throw ValidationError(error.description) }
         }
 
         private func peerID() throws -> PeerID {
@@ -37,12 +37,10 @@ extension Peerdex {
 
         func run() async throws {
             _ = global.chosenDirectory()  // logs go to the data directory's log, not the screen
-            let entries = bootstrap.isEmpty ? try ConfigFile.bootstrapNodes() : bootstrap
-            let endpoints = try BootstrapNodes.resolve(entries) { unresolved in
-                FileHandle.standardError.write(Data("peerdex: cannot resolve bootstrap node \(unresolved)\n".utf8))
-            }
+            let (endpoints, servers) = try join.resolve()
             let report = try await LookupSession.run(
-                peer: try peerID(), bootstrap: endpoints, timeout: .milliseconds(Int64(timeout * 1_000)))
+                peer: try peerID(), bootstrap: endpoints, rendezvous: servers,
+                timeout: .milliseconds(Int64(timeout * 1_000)))
             if json {
                 try Output.json(report)
                 return

@@ -15,7 +15,10 @@ extension Peerdex {
                 same port number, then prints one line, 'listening on HOST:PORT peer <peer-id>', once \
                 both accept traffic; port 0 picks a free one. It joins the DHT through --bootstrap nodes \
                 (repeatable; else 'bootstrap = [...]' in config.toml; 'mainline' = the public BitTorrent \
-                DHT, opt-in), publishes your profile when its visibility is public ('peerdex profile set \
+                DHT, opt-in), and when none answers, through the nodes a rendezvous server hands out \
+                (--rendezvous-server, repeatable; else 'rendezvous = [...]'). With --rendezvous it is a \
+                rendezvous server itself: it hands newcomers the DHT nodes it heard from lately. It \
+                publishes your profile when its visibility is public ('peerdex profile set \
                 --visibility public') and announces itself under the peerdex rendezvous info-hash. \
                 SIGUSR1 or --stats-every prints a line of DHT statistics. Logs go to \
                 <data-dir>/peerdex.log. SIGINT or SIGTERM stops it cleanly: requests in flight are \
@@ -32,8 +35,9 @@ extension Peerdex {
         var requestsPerSecond = NodeConfiguration().requestsPerSecondPerPeer
         @Option(help: ArgumentHelp("Seconds a connection has to finish its handshake.", valueName: "seconds"))
         var handshakeTimeout = 5.0
-        @Option(name: .customLong("bootstrap"), help: ArgumentHelp("A DHT node to join through (HOST:PORT or 'mainline'); repeatable.", valueName: "host:port"))
-        var bootstrap: [String] = []
+        @OptionGroup var join: DHTJoinOptions
+        @Flag(help: "Be a rendezvous server: hand newcomers that ask the DHT nodes this node heard from lately.")
+        var rendezvous = false
         @Option(help: ArgumentHelp("Print a line of DHT statistics every this many seconds.", valueName: "seconds"))
         var statsEvery: Double?
         @Option(help: ArgumentHelp("Least severe log level written: debug, info, notice, warning, error.", valueName: "level"))
@@ -46,7 +50,6 @@ extension Peerdex {
             guard handshakeTimeout > 0 else { throw ValidationError("--handshake-timeout must be positive") }
             guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("'\(logLevel)' is not a log level") }
             guard statsEvery.map({ $0 > 0 }) ?? true else { throw ValidationError("--stats-every must be positive") }
-            do { try BootstrapNodes.validate(bootstrap) } catch { throw ValidationError(error.description) }
         }
 
         private func address() throws -> HostPort {
@@ -64,13 +67,13 @@ extension Peerdex {
             configuration.handshakeTimeout = .milliseconds(Int64(handshakeTimeout * 1_000))
             let directory = DataDirectory(explicit: global.dataDirectory)
             AppLogging.bootstrap(directory, level: Logger.Level(rawValue: logLevel) ?? .info)
-            let entries = bootstrap.isEmpty ? try ConfigFile.bootstrapNodes() : bootstrap
-            let endpoints = try BootstrapNodes.resolve(entries) { unresolved in
-                FileHandle.standardError.write(Data("peerdex: cannot resolve bootstrap node \(unresolved)\n".utf8))
+            let (endpoints, servers) = try join.resolve()
+            if endpoints.isEmpty, servers.isEmpty {
+                FileHandle.standardError.write(Data("peerdex: \(DHTService.howToJoin)\n".utf8))
             }
-            if endpoints.isEmpty { FileHandle.standardError.write(Data("peerdex: \(DHTService.howToJoin)\n".utf8)) }
             try await NodeLauncher.run(
                 directory: directory, listen: try address(), configuration: configuration, bootstrap: endpoints,
+                rendezvous: servers, servesRendezvous: rendezvous,
                 statsEvery: statsEvery.map { .milliseconds(Int64($0 * 1_000)) },
                 onListening: { bound, peer in
                     print("listening on \(bound) peer \(peer)")

@@ -53,4 +53,33 @@ import Testing
         #expect(error?.description.contains("config.toml") == true)
         #expect(error?.description.contains(message) == true, "\(String(describing: error))")
     }
+
+    // MARK: - The network's keys
+
+    @Test func bootstrapAndRendezvousListsAreReadAndAreNoTUIMistake() throws {
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let environment = try write("""
+            bootstrap = ["127.0.0.1:7000"]
+            rendezvous = ["127.0.0.1:7001", "[::1]:7002"]
+            """)
+        #expect(try ConfigFile.bootstrapNodes(environment: environment) == ["127.0.0.1:7000"])
+        #expect(try ConfigFile.rendezvousServers(environment: environment) == ["127.0.0.1:7001", "[::1]:7002"])
+        _ = try ConfigFile.tuiSettings(environment: environment)
+        let one = try write("rendezvous = \"127.0.0.1:7001\"")
+        #expect(try ConfigFile.rendezvousServers(environment: one) == ["127.0.0.1:7001"])
+        #expect(try ConfigFile.bootstrapNodes(environment: one) == [])
+        #expect(try ConfigFile.rendezvousServers(environment: ["XDG_CONFIG_HOME": home + "/none"]) == [])
+    }
+
+    @Test(arguments: [
+        ("rendezvous = [\"nowhere\"]", "rendezvous server 'nowhere'"), ("rendezvous = 7", "rendezvous must be a list"),
+        ("rendezvous = [\"peerdex://x\"]", "rendezvous server 'peerdex://x'"),
+    ])
+    func aMalformedRendezvousListIsReportedWithTheFile(text: String, message: String) throws {
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let environment = try write(text)
+        let error = #expect(throws: AppError.self) { try ConfigFile.rendezvousServers(environment: environment) }
+        #expect(error?.description.contains("config.toml") == true)
+        #expect(error?.description.contains(message) == true, "\(String(describing: error))")
+    }
 }

@@ -34,14 +34,17 @@ import Testing
         let infoHash = RoutingFixture.id(inBucket: 4, variant: 4)
         let getPeers = KRPCQuery.getPeers(id: Self.requester.id, infoHash: infoHash)
         let announce = { (token: [UInt8]) in
-            KRPCQuery.announcePeer(id: Self.requester.id, infoHash: infoHash, port: 6881, token: token, impliedPort: false)
+            KRPCQuery.announcePeer(
+                id: Self.requester.id, infoHash: infoHash, port: 6881, token: token, impliedPort: false)
         }
         let first = Self.answer(in: script.ask(getPeers, from: Self.requester.endpoint))?.response?.token
         #expect(first == EngineScript.token(for: Self.requester.endpoint.ip))
         guard let first else { return }
 
         _ = script.tick(at: 1_299)
-        #expect(Self.answer(in: script.ask(getPeers, from: Self.requester.endpoint))?.response?.token == first, "not yet rotated")
+        #expect(
+            Self.answer(in: script.ask(getPeers, from: Self.requester.endpoint))?.response?.token == first,
+            "not yet rotated")
         _ = script.tick(at: 1_300)
         let second = Self.answer(in: script.ask(getPeers, from: Self.requester.endpoint))?.response?.token
         #expect(second != nil && second != first, "rotated every 300 s")
@@ -126,10 +129,11 @@ import Testing
         let bucketOne = (0..<2).map { RoutingFixture.node(inBucket: 1, variant: $0) }
         script.know(bucketZero + bucketOne)
         let first = script.tick(at: 1_060)
-        let refreshed = Set(first.queries.compactMap { sent -> Int? in
-            guard case .findNode(_, let target) = sent.query else { return nil }
-            return Self.localID.commonPrefixLength(with: target)
-        })
+        let refreshed = Set(
+            first.queries.compactMap { sent -> Int? in
+                guard case .findNode(_, let target) = sent.query else { return nil }
+                return Self.localID.commonPrefixLength(with: target)
+            })
         #expect(refreshed == [2], "only bucket 2 (never changed, one past the deepest occupied) is stale")
         #expect(!first.queries.contains { $0.query == .ping(id: Self.localID) }, "every node is good")
 
@@ -138,10 +142,11 @@ import Testing
         let pinged = later.queries.filter { $0.query == .ping(id: Self.localID) }.map(\.to)
         #expect(pinged.count == 8)
         #expect(Set(pinged).isSubset(of: Set((bucketZero + bucketOne).map(\.endpoint))))
-        let refreshedLater = Set(later.queries.compactMap { sent -> Int? in
-            guard case .findNode(_, let target) = sent.query else { return nil }
-            return Self.localID.commonPrefixLength(with: target)
-        })
+        let refreshedLater = Set(
+            later.queries.compactMap { sent -> Int? in
+                guard case .findNode(_, let target) = sent.query else { return nil }
+                return Self.localID.commonPrefixLength(with: target)
+            })
         #expect(refreshedLater == [0, 1, 2])
     }
 
@@ -217,7 +222,8 @@ import Testing
             runs.append(script.tick(at: 1_001).actions)
         }
         #expect(runs.first?.count == 6)
-        #expect(runs.allSatisfy { $0 == runs[0] }, "\(runs.count(where: { $0 != runs[0] })) of \(runs.count) runs differ")
+        #expect(
+            runs.allSatisfy { $0 == runs[0] }, "\(runs.count(where: { $0 != runs[0] })) of \(runs.count) runs differ")
     }
 
     @Test func republishingSeveralItemsGivesTheSameActionsEveryRun() {
@@ -230,6 +236,7 @@ import Testing
             runs.append(script.tick(at: 1_050).actions)
         }
         #expect(runs.first?.count == 12, "three gets for each of the four items")
-        #expect(runs.allSatisfy { $0 == runs[0] }, "\(runs.count(where: { $0 != runs[0] })) of \(runs.count) runs differ")
+        #expect(
+            runs.allSatisfy { $0 == runs[0] }, "\(runs.count(where: { $0 != runs[0] })) of \(runs.count) runs differ")
     }
 }

@@ -12,7 +12,9 @@ import Testing
     static func n(_ distance: UInt32) -> DHTNodeInfo { ScriptNodes.node(distance, from: target) }
 
     /// An engine that knows the nodes at these distances (all in its bucket 0).
-    static func script(knowing distances: [UInt32], _ configuration: DHTEngineConfiguration = DHTEngineConfiguration())
+    static func script(
+        knowing distances: [UInt32], _ configuration: DHTEngineConfiguration = DHTEngineConfiguration()
+    )
         -> EngineScript
     {
         var script = EngineScript(localID: localID, configuration: configuration)
@@ -67,7 +69,8 @@ import Testing
         let (rest, unanswered) = script.play(fromForty.queries + fromFifty.queries + fromSixty.queries, with: remotes)
         #expect(unanswered.isEmpty)
         let asked = Set((start + fromForty + fromFifty + fromSixty + rest).queries.map(\.to))
-        #expect(asked == Set([2, 5, 10, 20, 30, 40, 45, 50, 60].map { Self.n($0).endpoint }), "70, 80, 90 are never needed")
+        #expect(
+            asked == Set([2, 5, 10, 20, 30, 40, 45, 50, 60].map { Self.n($0).endpoint }), "70, 80, 90 are never needed")
 
         #expect(rest.finished.count == 1)
         guard let (finishedID, result) = rest.finished.first else { return }
@@ -107,6 +110,21 @@ import Testing
 
     // MARK: - Matching answers to queries
 
+    @Test func aLookupNeverQueriesAnEndpointNobodyCanBeReachedAt() {
+        var script = Self.script(knowing: [40, 50, 60])
+        let (id, start) = script.start(.findNode(Self.target))
+        let unreachable = [
+            DHTNodeInfo(id: ScriptNodes.id(1, from: Self.target), endpoint: DHTEndpoint(ip: .v4(0x0a00_0001), port: 0)),
+            DHTNodeInfo(id: ScriptNodes.id(2, from: Self.target), endpoint: DHTEndpoint(ip: .v4(0), port: 6881)),
+        ]
+        let output = script.answer(start.queries[0], with: KRPCResponse(id: Self.n(40).id, nodes: unreachable))
+        #expect(output.queries.isEmpty, "\(output.queries)")
+        let (rest, _) = script.play(
+            Array(start.queries.dropFirst()), with: [50, 60].map { ScriptedRemote(Self.n($0)) })
+        #expect(rest.finished.map(\.id) == [id])
+        #expect(rest.finished.first?.result.outcome == .nodes([40, 50, 60].map(Self.n)))
+    }
+
     @Test func answersFromTheWrongAddressOrWithAnUnknownTransactionAreIgnoredAndCounted() {
         var script = Self.script(knowing: [40, 50, 60, 70])
         let (_, start) = script.start(.findNode(Self.target))
@@ -118,7 +136,8 @@ import Testing
         #expect(script.answer(toForty, with: answer, transactionID: [0xff, 0xff, 0xff, 0xff]).actions.isEmpty)
         #expect(script.answer(toForty, with: answer, transactionID: [0, 1]).actions.isEmpty)
         #expect(
-            script.receive(.error(code: 201, message: "x", transactionID: [9, 9, 9, 9]), from: toForty.to).actions.isEmpty)
+            script.receive(.error(code: 201, message: "x", transactionID: [9, 9, 9, 9]), from: toForty.to).actions
+                .isEmpty)
         #expect(script.engine.statistics.unmatchedResponses == 5)
         #expect(script.engine.queriesInFlight == 3)
         // The real answer still counts, and only once.
@@ -133,10 +152,13 @@ import Testing
         let (id, start) = script.start(.findNode(Self.target))
         let impostor = ScriptNodes.id(1, from: Self.target)
         let output = script.answer(start.queries[0], with: KRPCResponse(id: impostor, nodes: [Self.n(2)]))
-        #expect(output.queries.map(\.to) == [Self.n(70).endpoint], "40's slot goes to the next known node; 2 is not learned")
+        #expect(
+            output.queries.map(\.to) == [Self.n(70).endpoint], "40's slot goes to the next known node; 2 is not learned"
+        )
         #expect(script.engine.routing.node(id: Self.n(40).id)?.failures == 1)
         #expect(script.engine.routing.node(id: impostor) == nil)
-        let (rest, _) = script.play(Array(start.queries.dropFirst()) + output.queries, with: [50, 60, 70].map { ScriptedRemote(Self.n($0)) })
+        let (rest, _) = script.play(
+            Array(start.queries.dropFirst()) + output.queries, with: [50, 60, 70].map { ScriptedRemote(Self.n($0)) })
         #expect(rest.finished.map(\.id) == [id])
         #expect(rest.finished.first?.result.outcome == .nodes([50, 60, 70].map(Self.n)))
     }
@@ -146,7 +168,8 @@ import Testing
         let (_, start) = script.start(.findNode(Self.target))
         let output = script.refuse(start.queries[0], code: 202, message: "server error")
         #expect(output.queries.map(\.to) == [Self.n(70).endpoint])
-        let (rest, _) = script.play(Array(start.queries.dropFirst()) + output.queries, with: [50, 60, 70].map { ScriptedRemote(Self.n($0)) })
+        let (rest, _) = script.play(
+            Array(start.queries.dropFirst()) + output.queries, with: [50, 60, 70].map { ScriptedRemote(Self.n($0)) })
         #expect(rest.finished.first?.result.outcome == .nodes([50, 60, 70].map(Self.n)))
     }
 
@@ -249,6 +272,10 @@ import Testing
             #expect(script.engine.routing.node(id: Self.n(distance).id)?.failures == 1)
         }
         #expect(script.engine.routing.node(id: Self.n(70).id)?.failures == 0)
+        // An answer after the hard timeout matches nothing any more.
+        #expect(script.answer(start.queries[0], with: KRPCResponse(id: Self.n(40).id)).actions.isEmpty)
+        #expect(script.engine.statistics.unmatchedResponses == 1)
+        #expect(script.engine.routing.node(id: Self.n(40).id)?.failures == 1)
     }
 
     @Test func aLookupWhoseNodesAllTimeOutFinishesEmpty() {

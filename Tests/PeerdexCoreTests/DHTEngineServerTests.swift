@@ -14,7 +14,9 @@ import Testing
     static let configuration = DHTEngineConfiguration()
 
     /// IPv4 nodes in buckets 0...3 (three each) and IPv6 ones in the same buckets (two each).
-    static let knownIPv4 = (0..<4).flatMap { bucket in (0..<3).map { RoutingFixture.node(inBucket: bucket, variant: $0) } }
+    static let knownIPv4 = (0..<4).flatMap { bucket in
+        (0..<3).map { RoutingFixture.node(inBucket: bucket, variant: $0) }
+    }
     static let knownIPv6 = (0..<4).flatMap { bucket in
         (3..<5).map { variant in
             DHTNodeInfo(
@@ -38,7 +40,8 @@ import Testing
     /// The exact actions of answering `response` to the query `transactionID` from `endpoint`.
     static func reply(_ response: KRPCResponse, transactionID: [UInt8], to endpoint: DHTEndpoint) -> [DHTAction] {
         let message = KRPCMessage.response(
-            response, transactionID: transactionID, requesterAddress: endpoint, clientVersion: configuration.clientVersion)
+            response, transactionID: transactionID, requesterAddress: endpoint,
+            clientVersion: configuration.clientVersion)
         return [.send(message.encoded(), to: endpoint)]
     }
 
@@ -73,19 +76,25 @@ import Testing
 
     @Test func pingIsAnsweredWithOurIDTheRequestersAddressAndOurVersion() {
         var script = Self.script()
-        let output = script.ask(.ping(id: Self.requester.id), from: Self.requester.endpoint, transactionID: [0xbe, 0xef])
+        let output = script.ask(
+            .ping(id: Self.requester.id), from: Self.requester.endpoint, transactionID: [0xbe, 0xef])
         #expect(
-            output.actions == Self.reply(KRPCResponse(id: Self.localID), transactionID: [0xbe, 0xef], to: Self.requester.endpoint))
+            output.actions
+                == Self.reply(KRPCResponse(id: Self.localID), transactionID: [0xbe, 0xef], to: Self.requester.endpoint))
         #expect(script.engine.statistics.queriesAnswered == 1)
     }
 
     @Test func findNodeAnswersTheKClosestNodesOfTheRequestersFamily() {
         var script = Self.script()
         let target = RoutingFixture.id(inBucket: 1, variant: 99)
-        let output = script.ask(.findNode(id: Self.requester.id, target: target), from: Self.requester.endpoint, transactionID: [1])
+        let output = script.ask(
+            .findNode(id: Self.requester.id, target: target), from: Self.requester.endpoint, transactionID: [1])
         let expected = Self.closest(Self.knownIPv4 + [Self.requester], to: target)
         #expect(expected.count == 8)
-        #expect(output.actions == Self.reply(KRPCResponse(id: Self.localID, nodes: expected), transactionID: [1], to: Self.requester.endpoint))
+        #expect(
+            output.actions
+                == Self.reply(
+                    KRPCResponse(id: Self.localID, nodes: expected), transactionID: [1], to: Self.requester.endpoint))
     }
 
     @Test func findNodeFromIPv6AnswersIPv6NodesOnlyInNodes6() {
@@ -104,7 +113,8 @@ import Testing
         var script = Self.script()
         let infoHash = RoutingFixture.id(inBucket: 2, variant: 7)
         let nodes = Self.closest(Self.knownIPv4 + [Self.requester], to: infoHash)
-        let first = script.ask(.getPeers(id: Self.requester.id, infoHash: infoHash), from: Self.requester.endpoint, transactionID: [3])
+        let first = script.ask(
+            .getPeers(id: Self.requester.id, infoHash: infoHash), from: Self.requester.endpoint, transactionID: [3])
         #expect(
             first.actions
                 == Self.reply(
@@ -112,9 +122,13 @@ import Testing
                     to: Self.requester.endpoint))
 
         let announce = script.ask(
-            .announcePeer(id: Self.requester.id, infoHash: infoHash, port: 51_413, token: Self.requesterToken, impliedPort: false),
+            .announcePeer(
+                id: Self.requester.id, infoHash: infoHash, port: 51_413, token: Self.requesterToken,
+                impliedPort: false),
             from: Self.requester.endpoint, transactionID: [4])
-        #expect(announce.actions == Self.reply(KRPCResponse(id: Self.localID), transactionID: [4], to: Self.requester.endpoint))
+        #expect(
+            announce.actions
+                == Self.reply(KRPCResponse(id: Self.localID), transactionID: [4], to: Self.requester.endpoint))
 
         let other = RoutingFixture.node(inBucket: 3, variant: 1)
         let second = script.ask(.getPeers(id: other.id, infoHash: infoHash), from: other.endpoint, transactionID: [5])
@@ -127,11 +141,13 @@ import Testing
         var script = Self.script()
         let infoHash = RoutingFixture.id(inBucket: 2, variant: 8)
         let announce = script.ask(
-            .announcePeer(id: Self.requester.id, infoHash: infoHash, port: 0, token: Self.requesterToken, impliedPort: true),
+            .announcePeer(
+                id: Self.requester.id, infoHash: infoHash, port: 0, token: Self.requesterToken, impliedPort: true),
             from: Self.requester.endpoint)
         #expect(announce.sent.first?.response == KRPCResponse(id: Self.localID))
         var random = DHTRandom(seed: 1)
-        #expect(script.engine.peers.peers(for: infoHash, ipv4: true, now: script.now, using: &random) == [Self.requester.endpoint])
+        let stored = script.engine.peers.peers(for: infoHash, ipv4: true, now: script.now, using: &random)
+        #expect(stored == [Self.requester.endpoint])
     }
 
     @Test(arguments: [
@@ -149,141 +165,6 @@ import Testing
         #expect(script.engine.peers.peerCount == 0)
     }
 
-    // MARK: - BEP 44 put
-
-    static let item = F.mutable("profile v5", seq: 5, salt: "peerdex/profile")
-
-    @Test func aValidPutIsAcknowledgedAndStored() {
-        var script = Self.script()
-        let output = script.ask(
-            .put(id: Self.requester.id, token: Self.requesterToken, put: Self.putArguments(Self.item)),
-            from: Self.requester.endpoint, transactionID: [7])
-        #expect(output.actions == Self.reply(KRPCResponse(id: Self.localID), transactionID: [7], to: Self.requester.endpoint))
-        #expect(script.engine.items.get(target: Self.item.target, now: script.now)?.mutableItem == Self.item)
-    }
-
-    @Test func aPutWithABadTokenIsRefusedWith203() {
-        var script = Self.script()
-        let output = script.ask(
-            .put(id: Self.requester.id, token: EngineScript.token(for: .v4(0x0a09_0908)), put: Self.putArguments(Self.item)),
-            from: Self.requester.endpoint, transactionID: [8])
-        Self.expectError(output, code: 203, transactionID: [8], to: Self.requester.endpoint)
-        #expect(script.engine.items.count == 0)
-    }
-
-    /// A put refused by BEP 44's checks: each forgery or violation with its code.
-    static let refusedPuts: [(name: String, arguments: KRPCPutArguments, code: Int)] = {
-        var forged = putArguments(item)
-        forged.signature![10] ^= 0x01
-        var otherValue = putArguments(item)
-        otherValue.value = .string("profile v5, edited")
-        var otherSalt = putArguments(item)
-        otherSalt.salt = Array("peerdex/other".utf8)
-        var otherKey = putArguments(item)
-        otherKey.publicKey = Array(F.key(seed: 8).publicKey.rawRepresentation)
-        let tooBig = KRPCPutArguments(
-            value: .bytes([UInt8](repeating: 0x61, count: 997)), publicKey: item.publicKey,
-            signature: [UInt8](repeating: 1, count: 64), seq: 1)
-        let saltTooBig = KRPCPutArguments(
-            value: .string("x"), publicKey: item.publicKey, signature: [UInt8](repeating: 1, count: 64), seq: 1,
-            salt: [UInt8](repeating: 0x73, count: 65))
-        return [
-            ("a flipped signature bit", forged, 206), ("another value", otherValue, 206),
-            ("another salt", otherSalt, 206), ("another key", otherKey, 206),
-            ("a value of 1,001 bytes", tooBig, 205), ("a salt of 65 bytes", saltTooBig, 207),
-        ]
-    }()
-
-    @Test(arguments: refusedPuts.indices)
-    func aPutThatBreaksBEP44IsRefusedWithItsCode(index: Int) {
-        let (name, arguments, code) = Self.refusedPuts[index]
-        var script = Self.script()
-        let output = script.ask(
-            .put(id: Self.requester.id, token: Self.requesterToken, put: arguments), from: Self.requester.endpoint,
-            transactionID: [9, UInt8(index)])
-        Self.expectError(output, code: code, transactionID: [9, UInt8(index)], to: Self.requester.endpoint)
-        #expect(script.engine.items.count == 0, "\(name)")
-    }
-
-    @Test func valueOfExactly1000BytesAndSaltOf64AreAccepted() {
-        var script = Self.script()
-        let item = try! MutableItem.sign(
-            value: .bytes([UInt8](repeating: 0x61, count: 996)), seq: 1, salt: [UInt8](repeating: 0x73, count: 64),
-            with: F.key(seed: 9))
-        #expect(item.valueBytes.count == 1_000)
-        let output = script.ask(
-            .put(id: Self.requester.id, token: Self.requesterToken, put: Self.putArguments(item)), from: Self.requester.endpoint)
-        #expect(output.sent.first?.response == KRPCResponse(id: Self.localID))
-        #expect(script.engine.items.get(target: item.target, now: script.now)?.mutableItem == item)
-    }
-
-    @Test func aLowerSeqIsRefusedWith302AndAFailedCASWith301() {
-        var script = Self.script()
-        let put = { (item: MutableItem, cas: Int64?) -> KRPCQuery in
-            .put(id: Self.requester.id, token: Self.requesterToken, put: Self.putArguments(item, cas: cas))
-        }
-        #expect(script.ask(put(Self.item, nil), from: Self.requester.endpoint).sent.first?.response != nil)
-        let older = F.mutable("profile v4", seq: 4, salt: "peerdex/profile")
-        Self.expectError(script.ask(put(older, nil), from: Self.requester.endpoint, transactionID: [1]),
-                         code: 302, transactionID: [1], to: Self.requester.endpoint)
-        let sameSeqOtherValue = F.mutable("profile v5 bis", seq: 5, salt: "peerdex/profile")
-        Self.expectError(script.ask(put(sameSeqOtherValue, nil), from: Self.requester.endpoint, transactionID: [2]),
-                         code: 302, transactionID: [2], to: Self.requester.endpoint)
-        let newer = F.mutable("profile v6", seq: 6, salt: "peerdex/profile")
-        Self.expectError(script.ask(put(newer, 4), from: Self.requester.endpoint, transactionID: [3]),
-                         code: 301, transactionID: [3], to: Self.requester.endpoint)
-        #expect(script.engine.items.get(target: Self.item.target, now: script.now)?.mutableItem == Self.item)
-        #expect(script.ask(put(newer, 5), from: Self.requester.endpoint).sent.first?.response == KRPCResponse(id: Self.localID))
-        #expect(script.engine.items.get(target: Self.item.target, now: script.now)?.mutableItem == newer)
-    }
-
-    // MARK: - BEP 44 get
-
-    @Test func getOfAStoredItemAnswersKSeqSigVTokenAndNodes() {
-        var script = Self.script()
-        _ = script.ask(.put(id: Self.requester.id, token: Self.requesterToken, put: Self.putArguments(Self.item)), from: Self.requester.endpoint)
-        let output = script.ask(.get(id: Self.requester.id, target: Self.item.target, seq: nil), from: Self.requester.endpoint, transactionID: [0x0a])
-        let expected = KRPCResponse(
-            id: Self.localID, nodes: Self.closest(Self.knownIPv4 + [Self.requester], to: Self.item.target),
-            token: Self.requesterToken, value: Self.item.value, publicKey: Self.item.publicKey, signature: Self.item.signature,
-            seq: 5)
-        #expect(output.actions == Self.reply(expected, transactionID: [0x0a], to: Self.requester.endpoint))
-    }
-
-    @Test(arguments: [(Int64(4), true), (5, false), (6, false), (0, true)])
-    func getWithASeqSendsTheValueOnlyWhenOursIsNewer(seq: Int64, sendsValue: Bool) {
-        var script = Self.script()
-        _ = script.ask(.put(id: Self.requester.id, token: Self.requesterToken, put: Self.putArguments(Self.item)), from: Self.requester.endpoint)
-        let output = script.ask(.get(id: Self.requester.id, target: Self.item.target, seq: seq), from: Self.requester.endpoint)
-        let response = output.sent.first?.response
-        #expect(response?.seq == 5)
-        #expect(response?.token == Self.requesterToken)
-        #expect((response?.value != nil) == sendsValue)
-        #expect((response?.signature != nil) == sendsValue)
-        #expect((response?.publicKey != nil) == sendsValue)
-    }
-
-    @Test func getOfNothingAnswersATokenAndNodesOnly() {
-        var script = Self.script()
-        let output = script.ask(.get(id: Self.requester.id, target: Self.item.target, seq: nil), from: Self.requester.endpoint, transactionID: [0x0b])
-        let expected = KRPCResponse(
-            id: Self.localID, nodes: Self.closest(Self.knownIPv4 + [Self.requester], to: Self.item.target),
-            token: Self.requesterToken)
-        #expect(output.actions == Self.reply(expected, transactionID: [0x0b], to: Self.requester.endpoint))
-    }
-
-    @Test func anImmutablePutIsStoredAndGotBack() {
-        var script = Self.script()
-        let item = F.immutable("hello, immutable")
-        let put = script.ask(
-            .put(id: Self.requester.id, token: Self.requesterToken, put: KRPCPutArguments(value: item.value)),
-            from: Self.requester.endpoint)
-        #expect(put.sent.first?.response == KRPCResponse(id: Self.localID))
-        let get = script.ask(.get(id: Self.requester.id, target: item.target, seq: nil), from: Self.requester.endpoint)
-        #expect(get.sent.first?.response?.value == item.value)
-        #expect(get.sent.first?.response?.seq == nil)
-    }
-
     // MARK: - Malformed and unknown
 
     static func rawQuery(method: String, arguments: BencodeValue, transactionID: [UInt8]) -> [UInt8] {
@@ -295,12 +176,16 @@ import Testing
     @Test func aMalformedQueryIsAnswered203WithItsTransactionID() {
         var script = Self.script()
         let missingTarget = Self.rawQuery(
-            method: "find_node", arguments: .dictionary(["id": .bytes(Self.requester.id.bytes)]), transactionID: [0xc0, 0xde])
-        Self.expectError(script.receive(missingTarget, from: Self.requester.endpoint), code: 203, transactionID: [0xc0, 0xde],
-                         to: Self.requester.endpoint)
-        let shortID = Self.rawQuery(method: "ping", arguments: .dictionary(["id": .bytes([1, 2, 3])]), transactionID: [0xc1])
-        Self.expectError(script.receive(shortID, from: Self.requester.endpoint), code: 203, transactionID: [0xc1],
-                         to: Self.requester.endpoint)
+            method: "find_node", arguments: .dictionary(["id": .bytes(Self.requester.id.bytes)]),
+            transactionID: [0xc0, 0xde])
+        Self.expectError(
+            script.receive(missingTarget, from: Self.requester.endpoint), code: 203, transactionID: [0xc0, 0xde],
+            to: Self.requester.endpoint)
+        let shortID = Self.rawQuery(
+            method: "ping", arguments: .dictionary(["id": .bytes([1, 2, 3])]), transactionID: [0xc1])
+        Self.expectError(
+            script.receive(shortID, from: Self.requester.endpoint), code: 203, transactionID: [0xc1],
+            to: Self.requester.endpoint)
         #expect(script.engine.statistics.malformed == 2)
     }
 
@@ -308,8 +193,9 @@ import Testing
         var script = Self.script()
         let query = Self.rawQuery(
             method: "vote", arguments: .dictionary(["id": .bytes(Self.requester.id.bytes)]), transactionID: [0xd0])
-        Self.expectError(script.receive(query, from: Self.requester.endpoint), code: 204, transactionID: [0xd0],
-                         to: Self.requester.endpoint)
+        Self.expectError(
+            script.receive(query, from: Self.requester.endpoint), code: 204, transactionID: [0xd0],
+            to: Self.requester.endpoint)
     }
 
     @Test(arguments: [
@@ -352,7 +238,8 @@ import Testing
 
     @Test func aQueryMarkedRoIsAnsweredButItsSenderNeverEntersTheTable() {
         var script = Self.script()
-        let stranger = DHTNodeInfo(id: RoutingFixture.id(inBucket: 6, variant: 3), endpoint: DHTEndpoint(ip: .v4(0x0a06_0003), port: 9))
+        let stranger = DHTNodeInfo(
+            id: RoutingFixture.id(inBucket: 6, variant: 3), endpoint: DHTEndpoint(ip: .v4(0x0a06_0003), port: 9))
         let output = script.ask(.ping(id: stranger.id), from: stranger.endpoint, transactionID: [1], readOnly: true)
         #expect(output.actions == Self.reply(KRPCResponse(id: Self.localID), transactionID: [1], to: stranger.endpoint))
         #expect(script.engine.routing.buckets[6].candidates.isEmpty)
@@ -381,7 +268,9 @@ import Testing
         var script = Self.script()
         #expect(Self.answeredPings(251, from: Self.publicRequester, in: &script) == 250)
         #expect(script.engine.statistics.queriesRateLimited == 1)
-        #expect(Self.answeredPings(1, from: DHTEndpoint(ip: F.ipv4(78), port: 6881), in: &script) == 1, "another address has its own")
+        #expect(
+            Self.answeredPings(1, from: DHTEndpoint(ip: F.ipv4(78), port: 6881), in: &script) == 1,
+            "another address has its own")
         script.now += 0.01  // 2.5 queries' worth at 250 a second
         #expect(Self.answeredPings(3, from: Self.publicRequester, in: &script) == 2)
     }

@@ -36,7 +36,8 @@ import Testing
         .put(
             id: localID, token: token,
             put: KRPCPutArguments(
-                value: item.value, publicKey: item.publicKey, signature: item.signature, seq: item.seq, salt: item.salt))
+                value: item.value, publicKey: item.publicKey, signature: item.signature, seq: item.seq, salt: item.salt)
+        )
     }
 
     static func isGet(_ sent: SentDatagram) -> Bool { sent.query?.methodName == "get" }
@@ -93,7 +94,8 @@ import Testing
         #expect(
             done.finished.first?.result.outcome
                 == .stored(
-                    acknowledged: 2, required: 2, refusals: [KRPCErrorReply(code: 302, message: "old sequence number")]))
+                    acknowledged: 2, required: 2, refusals: [KRPCErrorReply(code: 302, message: "old sequence number")])
+        )
     }
 
     @Test func anOverdueReplicaIsReplacedByTheNextClosest() {
@@ -170,7 +172,9 @@ import Testing
         let (_, start) = script.start(Self.getOperation)
         let (output, repairs) = script.play(start.queries, with: remotes, answering: Self.isGet)
         #expect(output.finished.first?.result.outcome == .item(Self.v7, holders: [Self.n(2).endpoint]))
-        #expect(Set(repairs.map(\.to)) == Set([3, 10].map { Self.n($0).endpoint }), "20 is stale but not among the 3 closest")
+        #expect(
+            Set(repairs.map(\.to)) == Set([3, 10].map { Self.n($0).endpoint }),
+            "20 is stale but not among the 3 closest")
         #expect(repairs.allSatisfy { $0.query?.methodName == "put" })
     }
 
@@ -233,6 +237,25 @@ import Testing
             #expect(
                 output.finished.first?.result.outcome == .item(best, holders: holders),
                 "forgery \(forgery) at position \(position), seq \(seq), \(random)")
+        }
+    }
+
+    @Test func forgeriesAreIgnoredAlsoOnceTheGenuineItemIsKnown() {
+        // The engine remembers items it has verified: a forgery reusing their signatures must
+        // still be checked, and fail.
+        var script = Self.script(knowing: [10, 20, 30])
+        var random = SeededRandom(defaultSeed: 0xCAC4E)
+        let (_, warm) = script.start(Self.getOperation)
+        let genuine = Self.remotes([10, 20, 30], items: [10: Self.v7, 20: Self.v7, 30: Self.v5])
+        let (first, _) = script.play(warm.queries, with: genuine, answering: Self.isGet)
+        #expect(first.finished.first?.result.outcome == .item(Self.v7, holders: [10, 20].map { Self.n($0).endpoint }))
+        for forgery in Forgery.allCases {
+            var remotes = Self.remotes([10, 20, 30], items: [20: Self.v5, 30: Self.v3])
+            remotes[0].forgedGet = forgery.response(from: remotes[0].info, seq: 8, random: &random)
+            let (_, start) = script.start(Self.getOperation)
+            let (output, _) = script.play(start.queries, with: remotes, answering: Self.isGet)
+            #expect(
+                output.finished.first?.result.outcome == .item(Self.v5, holders: [Self.n(20).endpoint]), "\(forgery)")
         }
     }
 

@@ -113,7 +113,8 @@ import Testing
         // Item i loses i of its replicas (the closest first); item 0 keeps all three.
         for (index, dead) in replicas.enumerated() { dead.prefix(index).forEach { simulator.kill($0) } }
         let readers = items.map { _ in simulator.randomLiveNode(excluding: Set(replicas.joined()).union([owner]))! }
-        let gets = try simulator.runAll(zip(items, readers).map { (.getMutable(publicKey: $0.publicKey, salt: $0.salt), $1) })
+        let gets = try simulator.runAll(
+            zip(items, readers).map { (.getMutable(publicKey: $0.publicKey, salt: $0.salt), $1) })
         for (index, get) in gets.enumerated() {
             guard case .item(let found, let holders) = get.outcome else {
                 Issue.record("a get answered \(get.outcome)")
@@ -137,7 +138,7 @@ import Testing
         var configuration = DHTEngineConfiguration()
         configuration.maintenanceInterval = 3_600
         let simulator = DHTSimulator(seed: seed, configuration: configuration)
-        simulator.addNodes(100)
+        simulator.addNodes(64)
         simulator.convergeTables()
         let published = Self.item("kept alive", seq: 1, key: 3)
         let putOnce = Self.item("put once", seq: 1, key: 4)
@@ -235,7 +236,8 @@ import Testing
     /// A mutable item signed by the key whose seed is `key` repeated.
     static func item(_ text: String, seq: Int64, key: UInt8) -> MutableItem {
         let privateKey = try! Curve25519.Signing.PrivateKey(rawRepresentation: [UInt8](repeating: key, count: 32))
-        return try! MutableItem.sign(value: .string(text), seq: seq, salt: Array("peerdex/profile".utf8), with: privateKey)
+        return try! MutableItem.sign(
+            value: .string(text), seq: seq, salt: Array("peerdex/profile".utf8), with: privateKey)
     }
 }
 

@@ -56,7 +56,9 @@ struct EngineOutput {
     }
 
     /// Everything two outputs returned, in order.
-    static func + (lhs: EngineOutput, rhs: EngineOutput) -> EngineOutput { EngineOutput(actions: lhs.actions + rhs.actions) }
+    static func + (lhs: EngineOutput, rhs: EngineOutput) -> EngineOutput {
+        EngineOutput(actions: lhs.actions + rhs.actions)
+    }
 }
 
 // MARK: - Nodes of a script
@@ -71,7 +73,9 @@ enum ScriptNodes {
     /// The node at distance `distance` from `target`, on a private IPv4 address unique to that
     /// distance (exempt from BEP 42 and the diversity limits).
     static func node(_ distance: UInt32, from target: NodeID, port: UInt16 = 6881) -> DHTNodeInfo {
-        DHTNodeInfo(id: id(distance, from: target), endpoint: DHTEndpoint(ip: .v4(0x0a00_0000 | distance & 0xff_ffff), port: port))
+        DHTNodeInfo(
+            id: id(distance, from: target),
+            endpoint: DHTEndpoint(ip: .v4(0x0a00_0000 | distance & 0xff_ffff), port: port))
     }
 
     /// The same on a unique-local IPv6 address (fd00::/8).
@@ -100,6 +104,8 @@ struct ScriptedRemote {
     var item: MutableItem?
     /// The response it sends to a `get` instead of the one `item` makes (for forgeries).
     var forgedGet: KRPCResponse?
+    /// The peers it answers a `get_peers` with.
+    var peers: [DHTEndpoint] = []
     /// The error code it answers a `put` or `announce_peer` with, if it refuses.
     var refusal: Int?
     /// Whether it answers nothing at all.
@@ -125,6 +131,7 @@ struct ScriptedRemote {
         case .getPeers:
             fill(&response)
             response.token = token
+            response.peers = peers
         case .get(_, _, let seq):
             if let forgedGet { return .success(forgedGet) }
             fill(&response)
@@ -206,17 +213,20 @@ struct EngineScript {
         nextTransaction &+= 1
         let transaction = transactionID ?? [UInt8(nextTransaction >> 8), UInt8(nextTransaction & 0xff)]
         return receive(
-            KRPCMessage.query(query, transactionID: transaction, readOnly: readOnly, clientVersion: Array("LT\u{1}\u{2}".utf8)),
+            KRPCMessage.query(
+                query, transactionID: transaction, readOnly: readOnly, clientVersion: Array("LT\u{1}\u{2}".utf8)),
             from: source)
     }
 
     /// Answers one of the engine's queries with `response`, from where it went unless `source`
-    /// says otherwise, echoing its transaction ID unless `transactionID` says otherwise.
+    /// says otherwise, echoing its transaction ID unless `transactionID` says otherwise, and
+    /// telling the engine its address (`ip`) if `requesterAddress` is given.
     mutating func answer(
-        _ sent: SentDatagram, with response: KRPCResponse, from source: DHTEndpoint? = nil, transactionID: [UInt8]? = nil
+        _ sent: SentDatagram, with response: KRPCResponse, from source: DHTEndpoint? = nil,
+        transactionID: [UInt8]? = nil, requesterAddress: DHTEndpoint? = nil
     ) -> EngineOutput {
         let reply = KRPCMessage.response(
-            response, transactionID: transactionID ?? sent.message.transactionID, requesterAddress: nil,
+            response, transactionID: transactionID ?? sent.message.transactionID, requesterAddress: requesterAddress,
             clientVersion: Array("LT\u{1}\u{2}".utf8))
         return receive(reply, from: source ?? sent.to)
     }

@@ -121,7 +121,8 @@ import Testing
     }
 
     @Test func nothingSavedRestoresNothing() async throws {
-        let node = DHTNode(localID: NodeID(hex: "00112233445566778899aabbccddeeff00112233")!, logger: Logger(label: "test.dht"))
+        let node = DHTNode(
+            localID: NodeID(hex: "00112233445566778899aabbccddeeff00112233")!, logger: Logger(label: "test.dht"))
         try await node.start(bindingTo: HostPort(host: "127.0.0.1", port: 0))
         defer { Task { await node.shutdown() } }
         #expect(try await node.restore(from: MemoryPersistence()) == nil)
@@ -129,7 +130,8 @@ import Testing
     }
 
     @Test func aStoppedNodeCannotSave() async throws {
-        let node = DHTNode(localID: NodeID(hex: "00112233445566778899aabbccddeeff00112233")!, logger: Logger(label: "test.dht"))
+        let node = DHTNode(
+            localID: NodeID(hex: "00112233445566778899aabbccddeeff00112233")!, logger: Logger(label: "test.dht"))
         let persistence = MemoryPersistence()
         await #expect(throws: DHTNodeError.stopped) { try await node.save(to: persistence) }
         #expect(persistence.saves.value == 0)

@@ -33,13 +33,18 @@ import Testing
             nodes: [
                 .init(info: node(1), firstSeen: time.addingTimeInterval(-86_400.125), lastResponse: time),
                 .init(
-                    info: node(2, ip: .v6(0x2001_0db8_0000_0001, 42), port: 51_413), firstSeen: time.addingTimeInterval(-5),
+                    info: node(2, ip: .v6(0x2001_0db8_0000_0001, 42), port: 51_413),
+                    firstSeen: time.addingTimeInterval(-5),
                     lastResponse: time.addingTimeInterval(-1.5)),
             ],
             items: [
                 .init(content: .mutable(mutable("Anna", seq: 3, salt: salt, seed: 1)), storedAt: time, announcers: 4),
-                .init(content: .immutable(try! ImmutableItem(value: .string("hello"))), storedAt: time.addingTimeInterval(-60)),
-                .init(content: .mutable(mutable("no salt", seq: 0, seed: 2)), storedAt: time.addingTimeInterval(-0.25), announcers: 0),
+                .init(
+                    content: .immutable(try! ImmutableItem(value: .string("hello"))),
+                    storedAt: time.addingTimeInterval(-60)),
+                .init(
+                    content: .mutable(mutable("no salt", seq: 0, seed: 2)), storedAt: time.addingTimeInterval(-0.25),
+                    announcers: 0),
             ],
             published: [mutable("me", seq: 12, salt: salt, seed: 3), mutable("plain", seq: 1, seed: 3)])
     }
@@ -89,11 +94,13 @@ import Testing
         // Given a state with more nodes and published items than are kept
         let nodes = (0..<250).map { index in
             DHTSavedState.Node(
-                info: Self.node(UInt8(index), port: UInt16(1_000 + index)), firstSeen: Fixtures.now, lastResponse: Fixtures.now)
+                info: Self.node(UInt8(index), port: UInt16(1_000 + index)), firstSeen: Fixtures.now,
+                lastResponse: Fixtures.now)
         }
         let item = Self.mutable("again", seq: 1, seed: 4)
         let state = DHTSavedState(
-            nodeID: Self.nodeID, nodes: nodes, published: Array(repeating: item, count: DHTSavedState.maximumPublished + 10))
+            nodeID: Self.nodeID, nodes: nodes,
+            published: Array(repeating: item, count: DHTSavedState.maximumPublished + 10))
         // When it is saved and loaded
         try database.saveDHTState(state)
         let loaded = try #require(try database.loadDHTState())
@@ -164,13 +171,15 @@ import Testing
         try execute(insert, [13, target, nil, nil, nil, Data("5:hello".utf8), nil])
         // A stored time that is not an integer
         try execute(
-            "INSERT INTO dhtHeldItem VALUES (14, ?, ?, ?, ?, ?, ?, 'noon', 1)", [target, key, salt, item.seq, value, signature])
+            "INSERT INTO dhtHeldItem VALUES (14, ?, ?, ?, ?, ?, ?, 'noon', 1)",
+            [target, key, salt, item.seq, value, signature])
         // When it is loaded, Then none of them comes back
         #expect(try database.loadDHTState() == state)
         // And the same item, undamaged, does
         try execute(insert, [15, target, key, salt, item.seq, value, signature])
         let loaded = try #require(try database.loadDHTState())
-        #expect(loaded.items.first == DHTSavedState.Item(content: .mutable(item), storedAt: Date(timeIntervalSince1970: 0)))
+        #expect(
+            loaded.items.first == DHTSavedState.Item(content: .mutable(item), storedAt: Date(timeIntervalSince1970: 0)))
     }
 
     @Test func damagedPublishedItemsAreSkipped() throws {
@@ -181,8 +190,11 @@ import Testing
         var forged = item.signature
         forged[0] ^= 0x80
         let insert = "INSERT INTO dhtPublishedItem VALUES (?, ?, ?, NULL, ?, ?, ?)"
-        try execute(insert, [100, Data(item.target.bytes), Data(item.publicKey), item.seq, Data(item.valueBytes), Data(forged)])
-        try execute(insert, [101, Data(Self.nodeID.bytes), Data(item.publicKey), item.seq, Data(item.valueBytes), Data(item.signature)])
+        try execute(
+            insert, [100, Data(item.target.bytes), Data(item.publicKey), item.seq, Data(item.valueBytes), Data(forged)])
+        try execute(
+            insert,
+            [101, Data(Self.nodeID.bytes), Data(item.publicKey), item.seq, Data(item.valueBytes), Data(item.signature)])
         // When it is loaded, Then they are not there
         #expect(try database.loadDHTState() == state)
     }

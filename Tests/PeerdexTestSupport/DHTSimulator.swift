@@ -162,6 +162,11 @@ public final class DHTSimulator {
 
     /// A live node chosen at random (by the simulation's seed), none of `excluding`.
     public func randomLiveNode(excluding: Set<Node> = []) -> Node? {
+        // Draws among all nodes first, cheap while most are alive; lists the candidates if unlucky.
+        for _ in 0..<32 where !infos.isEmpty {
+            let node = random.below(infos.count)
+            if engines[node] != nil && !excluding.contains(node) { return node }
+        }
         let candidates = liveNodes.filter { !excluding.contains($0) }
         return candidates.isEmpty ? nil : candidates[random.below(candidates.count)]
     }

@@ -13,22 +13,30 @@ import PeerdexCore
 /// Every wait is bounded: the `ready` line, each reply (the driver's own `timeout` plus a margin).
 /// `stop()` (also run by `deinit`) always ends the process, killing it if it does not quit.
 public final class LibtorrentDriver: @unchecked Sendable {
-    /// Debian's Python: `python3-libtorrent` imports only there, not in a venv or another Python.
-    public static let python = "/usr/bin/python3.11"
+    /// Debian's Python, the only one in which `python3-libtorrent` imports (not a venv's, not pyenv's):
+    /// `/usr/bin/python3.11` on Debian 12, else Debian's `/usr/bin/python3` of a later release.
+    public static var python: String { probe.python }
 
     /// Why the driver cannot run on this machine (libtorrent does not import), or nil when it can.
-    public static let unavailableReason: String? = {
-        guard FileManager.default.isExecutableFile(atPath: python) else {
-            return "\(python) is missing: run `make deps` (scripts/install-deps.sh installs python3-libtorrent)"
-        }
-        guard let result = try? CommandRunner.runTool(python, ["-c", "import libtorrent, cryptography"]) else {
-            return "\(python) cannot be run"
-        }
-        guard result.status == 0 else {
+    public static var unavailableReason: String? { probe.failure }
+
+    private static let probe: (python: String, failure: String?) = {
+        var failures = [String]()
+        for python in ["/usr/bin/python3.11", "/usr/bin/python3"] {
+            guard FileManager.default.isExecutableFile(atPath: python) else {
+                failures.append("\(python) is missing")
+                continue
+            }
+            guard let result = try? CommandRunner.runTool(python, ["-c", "import libtorrent"]) else {
+                failures.append("\(python) cannot be run")
+                continue
+            }
+            if result.status == 0 { return (python, nil) }
             let reason = result.stderr.split(separator: "\n").last.map(String.init) ?? "exit \(result.status)"
-            return "\(python) -c 'import libtorrent, cryptography' failed (\(reason)): run `make deps`"
+            failures.append("\(python) -c 'import libtorrent' failed (\(reason))")
         }
-        return nil
+        let how = "run `make deps` (scripts/install-deps.sh installs python3-libtorrent)"
+        return ("/usr/bin/python3.11", failures.joined(separator: "; ") + ": " + how)
     }()
 
     /// One libtorrent node of the driver.
@@ -79,7 +87,9 @@ public final class LibtorrentDriver: @unchecked Sendable {
     private let errors: TimedLineReader
     private let nextID = Locked(0)
 
-    private init(process: Process, input: Pipe, output: TimedLineReader, errors: TimedLineReader, ready: [String: Any]) {
+    private init(
+        process: Process, input: Pipe, output: TimedLineReader, errors: TimedLineReader, ready: [String: Any]
+    ) {
         self.process = process
         self.input = input
         self.output = output
@@ -111,15 +121,20 @@ public final class LibtorrentDriver: @unchecked Sendable {
         let lines = TimedLineReader(output.fileHandleForReading)
         let logs = TimedLineReader(errors.fileHandleForReading, keepingLast: 40)
         func fail(_ why: String) -> LibtorrentDriverError {
-            process.terminate()
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            process.waitUntilExit()
             return .notReady("\(why); its stderr: \(logs.kept.joined(separator: " | "))")
         }
         guard let line = await lines.next(timeout: timeout) else {
             throw fail("no ready line from libtorrent_dht.py within \(timeout)")
         }
-        guard let ready = Self.decode(line), ready["ready"] as? Bool == true else { throw fail("not a ready line: \(line)") }
+        guard let ready = Self.decode(line), ready["ready"] as? Bool == true else {
+            throw fail("not a ready line: \(line)")
+        }
         let driver = LibtorrentDriver(process: process, input: input, output: lines, errors: logs, ready: ready)
-        guard driver.nodes.count == nodes, driver.nodes.allSatisfy({ $0.port > 0 }) else { throw fail("ready with \(line)") }
+        guard driver.nodes.count == nodes, driver.nodes.allSatisfy({ $0.port > 0 }) else {
+            throw fail("ready with \(line)")
+        }
         return driver
     }
 
@@ -128,7 +143,9 @@ public final class LibtorrentDriver: @unchecked Sendable {
     /// Sends `{"op": op, ...arguments}` and returns the reply. The driver bounds the command itself by
     /// `timeout` seconds (default 10) and then answers `ok: false`; no reply at all within that plus
     /// `margin` throws.
-    public func send(_ op: String, _ arguments: [String: Any] = [:], margin: Duration = .seconds(15)) async throws -> Reply {
+    public func send(
+        _ op: String, _ arguments: [String: Any] = [:], margin: Duration = .seconds(15)
+    ) async throws -> Reply {
         let id = nextID.withLock { id in
             id += 1
             return id
@@ -149,7 +166,8 @@ public final class LibtorrentDriver: @unchecked Sendable {
             let left = deadline - ContinuousClock.now
             guard left > .zero, let line = await output.next(timeout: left) else {
                 let status = process.isRunning ? "still running" : "exited \(process.terminationStatus)"
-                throw LibtorrentDriverError.noReply("\(op) \(arguments): no reply (driver \(status)); its stderr: \(stderrTail)")
+                throw LibtorrentDriverError.noReply(
+                    "\(op) \(arguments): no reply (driver \(status)); its stderr: \(stderrTail)")
             }
             guard let fields = Self.decode(line) else { throw LibtorrentDriverError.malformed(line) }
             if fields["id"] as? Int == id { return Reply(fields: fields, line: line) }

@@ -8,6 +8,7 @@ public func fuzzEnvelope(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     let bytes = Array(UnsafeRawBufferPointer(start: start, count: count))
     guard let envelope = try? WireEnvelope(wire: bytes) else { return 0 }
     _ = envelope.bodyName
+    if case .dhtNodesReply(let reply) = envelope.body { _ = reply.decodedNodes() }  // compact nodes from anyone
     let encoded = envelope.wireBytes()
     let again = try? WireEnvelope(wire: encoded)
     precondition(again?.wireBytes() == encoded, "an envelope changed in a round trip")

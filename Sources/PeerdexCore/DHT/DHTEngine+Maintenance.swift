@@ -12,10 +12,12 @@ extension DHTEngine {
             nextTokenRotation = now + configuration.tokenRotationInterval
         }
         // In target order, not the dictionary's (which differs from run to run), so that the same
-        // inputs give the same actions.
-        for (target, entry) in published.sorted(by: { $0.key < $1.key }) where entry.republishAt <= now {
-            published[target]?.republishAt = now + configuration.republishInterval
-            actions += start(.putMutable(entry.item), now: now).1
+        // inputs give the same actions; sorted only when one is due.
+        if published.values.contains(where: { $0.republishAt <= now }) {
+            for (target, entry) in published.sorted(by: { $0.key < $1.key }) where entry.republishAt <= now {
+                published[target]?.republishAt = now + configuration.republishInterval
+                actions += start(.putMutable(entry.item), now: now).1
+            }
         }
         if now >= nextMaintenance {
             nextMaintenance = now + configuration.maintenanceInterval

@@ -27,7 +27,8 @@ extension DHTEngine {
             actions += lookupAnswered(id, by: node, response: response, now: now)
         case .bootstrapSeed(let id):
             operations[id]?.pendingSeeds -= 1
-            let named = withoutSelf(response.nodes + response.nodes6)
+            operations[id]?.responses += 1
+            let named = askable(response.nodes + response.nodes6)
             operations[id]?.lookup.received(from: node, closerNodes: named, token: nil)
             for named in named where operations[id]?.hops[named.id] == nil {
                 operations[id]?.hops[named.id] = 2
@@ -89,7 +90,7 @@ extension DHTEngine {
     {
         guard var running = operations[id] else { return [] }
         running.responses += 1
-        let named = withoutSelf(node.endpoint.ip.isIPv4 ? response.nodes : response.nodes6)
+        let named = askable(node.endpoint.ip.isIPv4 ? response.nodes : response.nodes6)
         let hop = (running.hops[node.id] ?? 1) + 1
         for other in named where running.hops[other.id] == nil { running.hops[other.id] = hop }
         running.lookup.received(from: node, closerNodes: named, token: response.token)
@@ -107,14 +108,20 @@ extension DHTEngine {
         return advance(id, now: now)
     }
 
-    /// The nodes named in an answer, less our own node: a remote that knows us names us near our
-    /// own ID, and a lookup must not ask (nor count as a replica) itself.
-    private func withoutSelf(_ nodes: [DHTNodeInfo]) -> [DHTNodeInfo] {
-        nodes.contains { $0.id == localID } ? nodes.filter { $0.id != localID } : nodes
+    /// The nodes named in an answer that a lookup may ask: not our own node (a remote that knows
+    /// us names us near our own ID, and a lookup must not ask, nor count as a replica, itself),
+    /// nor an endpoint nobody can be reached at (port 0, an unspecified address), which would only
+    /// hold a slot until overdue.
+    private func askable(_ nodes: [DHTNodeInfo]) -> [DHTNodeInfo] {
+        nodes.allSatisfy { isAskable($0) } ? nodes : nodes.filter { isAskable($0) }
+    }
+
+    private func isAskable(_ node: DHTNodeInfo) -> Bool {
+        node.id != localID && node.endpoint.port != 0 && node.endpoint.ip != .v4(0) && node.endpoint.ip != .v6(0, 0)
     }
 
     /// Keeps the newest valid item a get has seen, and every responder's version (for repair).
-    private func collectItem(
+    private mutating func collectItem(
         from node: DHTNodeInfo, response: KRPCResponse, publicKey: [UInt8], salt: [UInt8], into running: inout RunningOperation
     ) {
         if let token = response.token { running.responders.append((node, token, response.seq)) }
@@ -126,7 +133,7 @@ extension DHTEngine {
         {
             running.holders.append(node.endpoint)  // the version already verified: no second signature check
         } else if running.bestItem.map({ seq > $0.seq }) ?? true,
-            let item = try? MutableItem(publicKey: publicKey, salt: salt, seq: seq, value: value, signature: signature)
+            let item = try? verifiedItem(publicKey: publicKey, salt: salt, seq: seq, value: value, signature: signature)
         {
             running.bestItem = item
             running.holders = [node.endpoint]

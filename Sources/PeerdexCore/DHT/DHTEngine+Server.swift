@@ -98,7 +98,7 @@ extension DHTEngine {
                 guard let seq = arguments.seq, let signature = arguments.signature else {
                     return KRPCErrorReply(code: KRPCErrorReply.Code.protocolError, message: "put without seq or sig")
                 }
-                let item = try MutableItem(
+                let item = try verifiedItem(
                     publicKey: publicKey, salt: arguments.salt ?? [], seq: seq, value: arguments.value, signature: signature)
                 outcome = items.put(mutable: item, cas: arguments.compareAndSwap, from: source.ip, now: now)
             } else {

@@ -34,6 +34,10 @@ public struct DHTEngine: Sendable {
     /// Our address as the nodes that answer us see it (BEP 42 `ip`), once two agree.
     public internal(set) var externalAddress: DHTEndpoint?
     var addressVotes: [DHTEndpoint: Int] = [:]
+    /// Items whose signature was checked, by signature: the same item comes back from every
+    /// replica of every get and with every republish, and a check costs more than the rest of
+    /// handling the datagram.
+    var verifiedItems: [[UInt8]: MutableItem] = [:]
     /// Counters for `peerdex node`'s statistics.
     public internal(set) var statistics = DHTStatistics()
 
@@ -102,6 +106,7 @@ public struct DHTEngine: Sendable {
                                      purpose: .bootstrapSeed(id), now: now)
             }
             operations[id]?.pendingSeeds = endpoints.count
+            operations[id]?.queriesSent += endpoints.count
         }
         actions += advance(id, now: now)
         return (id, actions)
@@ -159,6 +164,23 @@ public struct DHTEngine: Sendable {
     static func transactionNumber(_ bytes: [UInt8]) -> UInt32? {
         guard bytes.count == 4 else { return nil }
         return bytes.reduce(0) { $0 << 8 | UInt32($1) }
+    }
+
+    /// The item these fields make, its signature checked once: an item identical in every field
+    /// to one already checked is not checked again.
+    mutating func verifiedItem(
+        publicKey: [UInt8], salt: [UInt8], seq: Int64, value: BencodeValue, signature: [UInt8]
+    ) throws(DHTItemError) -> MutableItem {
+        let valueBytes = value.encoded()
+        if let known = verifiedItems[signature], known.seq == seq, known.publicKey == publicKey, known.salt == salt,
+            known.valueBytes == valueBytes
+        {
+            return known
+        }
+        let item = try MutableItem(publicKey: publicKey, salt: salt, seq: seq, valueBytes: valueBytes, signature: signature)
+        if verifiedItems.count >= 4_096 { verifiedItems.removeAll(keepingCapacity: true) }
+        verifiedItems[signature] = item
+        return item
     }
 
     /// The result an operation refused at the start reports.

@@ -53,6 +53,8 @@ extension WireEnvelope {
         case .ping: return "ping"
         case .pong: return "pong"
         case .error: return "error"
+        case .dhtNodesRequest: return "dhtNodesRequest"
+        case .dhtNodesReply: return "dhtNodesReply"
         case nil: return "unknown"
         }
     }

@@ -208,6 +208,22 @@ public nonisolated struct WireEnvelope: Sendable {
     set {body = .error(newValue)}
   }
 
+  public var dhtNodesRequest: WireDhtNodesRequest {
+    get {
+      if case .dhtNodesRequest(let v)? = body {return v}
+      return WireDhtNodesRequest()
+    }
+    set {body = .dhtNodesRequest(newValue)}
+  }
+
+  public var dhtNodesReply: WireDhtNodesReply {
+    get {
+      if case .dhtNodesReply(let v)? = body {return v}
+      return WireDhtNodesReply()
+    }
+    set {body = .dhtNodesReply(newValue)}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   /// What the message says. A request whose body the receiver does not know (unset, or a field
@@ -216,6 +232,8 @@ public nonisolated struct WireEnvelope: Sendable {
     case ping(WirePing)
     case pong(WirePong)
     case error(WireErrorReply)
+    case dhtNodesRequest(WireDhtNodesRequest)
+    case dhtNodesReply(WireDhtNodesReply)
 
   }
 
@@ -248,6 +266,39 @@ public nonisolated struct WirePong: Sendable {
 
   /// The software and version that answered, for diagnostics ("peerdex/0.1").
   public var agent: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// Request, to a rendezvous server (`peerdex node --rendezvous`): recently seen Mainline DHT nodes
+/// to join the DHT through. Answered with DhtNodesReply; a node that is not a rendezvous server
+/// answers ERROR_CODE_UNKNOWN_MESSAGE.
+public nonisolated struct WireDhtNodesRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// The most nodes wanted. The server sends at most min(max, 64); 0 asks for its default, 64.
+  public var max: UInt32 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// Response to DhtNodesRequest: DHT nodes that answered the server's own DHT node lately, most
+/// recently seen first, never the server's own DHT node.
+public nonisolated struct WireDhtNodesReply: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// One node each, in BEP 5's compact node info: the 20-byte node ID, then the 4-byte IPv4 address
+  /// and the 2-byte big-endian UDP port (26 bytes), or the 16-byte IPv6 address and port (38
+  /// bytes). At most 64 entries.
+  public var nodes: [Data] = []
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -327,7 +378,7 @@ nonisolated extension WireHandshakePayload: SwiftProtobuf.Message, SwiftProtobuf
 
 nonisolated extension WireEnvelope: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Envelope"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}version\0\u{3}request_id\0\u{1}kind\0\u{2}\u{d}ping\0\u{1}pong\0\u{1}error\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}version\0\u{3}request_id\0\u{1}kind\0\u{2}\u{d}ping\0\u{1}pong\0\u{1}error\0\u{3}dht_nodes_request\0\u{3}dht_nodes_reply\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -377,6 +428,32 @@ nonisolated extension WireEnvelope: SwiftProtobuf.Message, SwiftProtobuf._Messag
           self.body = .error(v)
         }
       }()
+      case 19: try {
+        var v: WireDhtNodesRequest?
+        var hadOneofValue = false
+        if let current = self.body {
+          hadOneofValue = true
+          if case .dhtNodesRequest(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.body = .dhtNodesRequest(v)
+        }
+      }()
+      case 20: try {
+        var v: WireDhtNodesReply?
+        var hadOneofValue = false
+        if let current = self.body {
+          hadOneofValue = true
+          if case .dhtNodesReply(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.body = .dhtNodesReply(v)
+        }
+      }()
       default: break
       }
     }
@@ -408,6 +485,14 @@ nonisolated extension WireEnvelope: SwiftProtobuf.Message, SwiftProtobuf._Messag
     case .error?: try {
       guard case .error(let v)? = self.body else { preconditionFailure() }
       try visitor.visitSingularMessageField(value: v, fieldNumber: 18)
+    }()
+    case .dhtNodesRequest?: try {
+      guard case .dhtNodesRequest(let v)? = self.body else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 19)
+    }()
+    case .dhtNodesReply?: try {
+      guard case .dhtNodesReply(let v)? = self.body else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 20)
     }()
     case nil: break
     }
@@ -478,6 +563,66 @@ nonisolated extension WirePong: SwiftProtobuf.Message, SwiftProtobuf._MessageImp
     if lhs.load != rhs.load {return false}
     if lhs.capabilities != rhs.capabilities {return false}
     if lhs.agent != rhs.agent {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension WireDhtNodesRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".DhtNodesRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}max\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularUInt32Field(value: &self.max) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.max != 0 {
+      try visitor.visitSingularUInt32Field(value: self.max, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: WireDhtNodesRequest, rhs: WireDhtNodesRequest) -> Bool {
+    if lhs.max != rhs.max {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension WireDhtNodesReply: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".DhtNodesReply"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}nodes\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedBytesField(value: &self.nodes) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.nodes.isEmpty {
+      try visitor.visitRepeatedBytesField(value: self.nodes, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: WireDhtNodesReply, rhs: WireDhtNodesReply) -> Bool {
+    if lhs.nodes != rhs.nodes {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
