@@ -116,21 +116,31 @@ struct DHTLoopbackBench: @unchecked Sendable {
         var configuration = DHTEngineConfiguration()
         configuration.enforceBEP42 = false
         let logger = Logger(label: "bench.dht", factory: { _ in SwiftLogNoOpLogHandler() })
-        var nodes = [DHTNode]()
+        var nodes = [(node: DHTNode, endpoint: DHTEndpoint)]()
         var first: DHTEndpoint?
         for _ in 0..<count {
             let node = DHTNode(localID: NodeID(random: &random), configuration: configuration, logger: logger)
             let bound = try await node.start(bindingTo: HostPort(host: "127.0.0.1", port: 0))
-            if first == nil { first = DHTEndpoint(ip: .v4(0x7f00_0001), port: UInt16(bound.port)) }
-            nodes.append(node)
+            let endpoint = DHTEndpoint(ip: .v4(0x7f00_0001), port: UInt16(bound.port))
+            if first == nil { first = endpoint }
+            nodes.append((node, endpoint))
         }
-        for node in nodes.dropFirst() { _ = try await node.run(.bootstrap([first!])) }
+        for (node, _) in nodes.dropFirst() { _ = try await node.run(.bootstrap([first!])) }
         for _ in 0..<2 {
-            for node in nodes { _ = try await node.run(.findNode(node.localID)) }
+            for (node, _) in nodes { _ = try await node.run(.findNode(node.localID)) }
         }
-        let sizes = try await nodes.asyncMap { try await $0.inspect { $0.routing.count } }
+        // A node left with an empty table joins again, as a real node retries its bootstrap; how
+        // many needed it is reported (it happens now and then, and is not understood yet).
+        var rejoined = [Int]()
+        for (index, (node, _)) in nodes.enumerated() where try await node.inspect({ $0.routing.count }) == 0 {
+            rejoined.append(index)
+            _ = try await node.run(.bootstrap([index == 0 ? nodes[1].endpoint : first!]))
+            _ = try await node.run(.findNode(node.localID))
+        }
+        if !rejoined.isEmpty { Report.note("   nodes with an empty table after joining, joined again: \(rejoined)") }
+        let sizes = try await nodes.asyncMap { try await $0.node.inspect { $0.routing.count } }
         Report.note("   routing tables: min \(sizes.min()!), median \(sizes.sorted()[sizes.count / 2]), max \(sizes.max()!)")
-        return nodes
+        return nodes.map(\.node)
     }
 }
 
