@@ -26,14 +26,7 @@ public enum ConfigFile {
         let path = path(environment: environment)
         let settings = TUISettings(noColor: !(environment["NO_COLOR"] ?? "").isEmpty)
         guard FileManager.default.fileExists(atPath: path) else { return settings }
-        let document: TOMLDocument
-        do {
-            document = try TOMLDocument(parsing: try ContactExchange.readText(at: path))
-        } catch let error as TOMLError {
-            throw .config(path: path, reason: error.description)
-        } catch {
-            throw .config(path: path, reason: "\(error)")
-        }
+        let document = try document(at: path)
         return try apply(document, to: settings, path: path)
     }
 
@@ -63,19 +56,23 @@ public enum ConfigFile {
     /// list of one); nil when there is no file or no such key.
     private static func strings(_ key: String, at path: String) throws(AppError) -> [String]? {
         guard FileManager.default.fileExists(atPath: path) else { return nil }
-        let document: TOMLDocument
-        do {
-            document = try TOMLDocument(parsing: try ContactExchange.readText(at: path))
-        } catch let error as TOMLError {
-            throw .config(path: path, reason: error.description)
-        } catch {
-            throw .config(path: path, reason: "\(error)")
-        }
+        let document = try document(at: path)
         switch document.tables[""]?[key] {
         case .strings(let list): return list
         case .string(let one): return [one]
         case nil: return nil
         default: throw .config(path: path, reason: "\(key) must be a list of \"HOST:PORT\" strings")
+        }
+    }
+
+    /// The config file at `path`, parsed.
+    private static func document(at path: String) throws(AppError) -> TOMLDocument {
+        do {
+            return try TOMLDocument(parsing: try ContactExchange.readText(at: path))
+        } catch let error as TOMLError {
+            throw .config(path: path, reason: error.description)
+        } catch {
+            throw .config(path: path, reason: "\(error)")
         }
     }
 

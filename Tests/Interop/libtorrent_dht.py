@@ -267,7 +267,7 @@ def lt_settings(port, overrides):
     settings = {
         "listen_interfaces": f"127.0.0.1:{port}",  # TCP and UDP, on loopback only
         "enable_dht": False,          # on only once the UDP socket listens (see Network.start)
-        "dht_bootstrap_nodes": "",    # default dht.libtorrent.org:25401: a DNS query and the Internet
+        "dht_bootstrap_nodes": "",    # the default is a public router: a DNS query and the Internet
         "enable_lsd": False,          # multicast on every interface
         "enable_upnp": False, "enable_natpmp": False,  # talk to the LAN's gateway
         "enable_ip_notifier": False,

@@ -5,13 +5,7 @@ extension DHTEngine {
     mutating func handleResponse(_ response: KRPCResponse, message: KRPCMessage, from source: DHTEndpoint, now: Double)
         -> [DHTAction]
     {
-        guard let number = Self.transactionNumber(message.transactionID), let query = inflight[number],
-            query.endpoint == source
-        else {
-            statistics.unmatchedResponses += 1
-            return []
-        }
-        inflight[number] = nil
+        guard let query = takeQuery(answeredBy: message, from: source) else { return [] }
         let node = DHTNodeInfo(id: response.id, endpoint: source)
         if let expected = query.expectedID, expected != response.id {
             // Another node now answers at that address: the one we asked is gone from there.
@@ -50,17 +44,25 @@ extension DHTEngine {
         return actions
     }
 
-    /// An error reply: the query failed, with a reason a put reports.
-    mutating func handleError(_ reply: KRPCErrorReply, message: KRPCMessage, from source: DHTEndpoint, now: Double)
-        -> [DHTAction]
-    {
+    /// The query `message` answers, taken out of the in-flight table: its transaction ID must be
+    /// ours and the answer must come from where we sent it (a spoofed or late answer is counted
+    /// and dropped).
+    private mutating func takeQuery(answeredBy message: KRPCMessage, from source: DHTEndpoint) -> InflightQuery? {
         guard let number = Self.transactionNumber(message.transactionID), let query = inflight[number],
             query.endpoint == source
         else {
             statistics.unmatchedResponses += 1
-            return []
+            return nil
         }
         inflight[number] = nil
+        return query
+    }
+
+    /// An error reply: the query failed, with a reason a put reports.
+    mutating func handleError(_ reply: KRPCErrorReply, message: KRPCMessage, from source: DHTEndpoint, now: Double)
+        -> [DHTAction]
+    {
+        guard let query = takeQuery(answeredBy: message, from: source) else { return [] }
         let node = DHTNodeInfo(id: query.expectedID ?? .zero, endpoint: source)
         return queryFailed(query, node: node, error: reply, now: now)
     }
