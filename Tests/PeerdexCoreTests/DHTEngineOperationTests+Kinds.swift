@@ -69,9 +69,9 @@ extension DHTEngineOperationTests {
         #expect(script.engine.externalAddress == seen)
     }
 
-    /// `voteForExternalAddress` counts replies, not distinct voters: one node (or an attacker
-    /// answering our queries) that repeats an address sets it. Enable once votes are per voter.
-    @Test(.disabled("bug: every reply is a vote, so one node answering twice sets our external address"))
+    /// Votes are per voter: one node (or an attacker answering our queries) repeating an address
+    /// does not set it.
+    @Test
     func oneNodeRepeatingAnAddressDoesNotMakeItOurExternalAddress() {
         var script = Self.script(knowing: [40, 50, 60])
         let claimed = DHTEndpoint(ip: DHTItemFixtures.ipv4(66), port: 6881)

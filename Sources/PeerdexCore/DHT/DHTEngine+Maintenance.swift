@@ -131,11 +131,16 @@ extension DHTEngine {
         return false
     }
 
-    /// Counts an `ip` field from a reply; two replies agreeing make it our external address.
-    mutating func voteForExternalAddress(_ address: DHTEndpoint) {
-        addressVotes[address, default: 0] += 1
-        if addressVotes.count > 64 { addressVotes = addressVotes.filter { $0.value > 1 } }
-        if let (best, votes) = addressVotes.max(by: { $0.value < $1.value }), votes >= 2 { externalAddress = best }
+    /// Counts an `ip` field from a reply; two distinct nodes agreeing make it our external address
+    /// (one node repeating itself, or an attacker answering our queries, cannot set it alone).
+    mutating func voteForExternalAddress(_ address: DHTEndpoint, from voter: DHTEndpoint) {
+        addressVotes[address, default: []].insert(voter)
+        if addressVotes.count > 64 { addressVotes = addressVotes.filter { $0.value.count > 1 } }
+        if let (best, voters) = addressVotes.max(by: { ($0.value.count, $0.key.description) < ($1.value.count, $1.key.description) }),
+            voters.count >= 2
+        {
+            externalAddress = best
+        }
     }
 
     /// Answers a datagram that was not a valid message, when it carried a transaction ID and its

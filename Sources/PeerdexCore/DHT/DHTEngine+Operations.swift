@@ -14,7 +14,7 @@ extension DHTEngine {
             return actions
         }
         roundTrip.add(max(now - query.sentAt, 0))
-        if let address = message.requesterAddress { voteForExternalAddress(address) }
+        if let address = message.requesterAddress { voteForExternalAddress(address, from: source) }
         var actions = perform(routing.noteResponse(from: node, now: now), now: now)
         switch query.purpose {
         case .lookup(let id):

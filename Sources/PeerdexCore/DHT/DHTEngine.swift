@@ -33,7 +33,8 @@ public struct DHTEngine: Sendable {
     var random: DHTRandom
     /// Our address as the nodes that answer us see it (BEP 42 `ip`), once two agree.
     public internal(set) var externalAddress: DHTEndpoint?
-    var addressVotes: [DHTEndpoint: Int] = [:]
+    /// Which nodes told us which address we have.
+    var addressVotes: [DHTEndpoint: Set<DHTEndpoint>] = [:]
     /// Items whose signature was checked, by signature: the same item comes back from every
     /// replica of every get and with every republish, and a check costs more than the rest of
     /// handling the datagram.
