@@ -188,7 +188,9 @@ public final class DHTService: Sendable {
                 return "dht: nodes \(engine.routing.count) items \(engine.items.count) peers \(engine.peers.peerCount) "
                     + "published \(engine.published.count) operations \(engine.runningOperations) "
                     + "in-flight \(engine.queriesInFlight) received \(stats.datagramsReceived) "
-                    + "answered \(stats.queriesAnswered) sent \(stats.queriesSent) timeouts \(stats.timeouts)\(external)"
+                    + "answered \(stats.queriesAnswered) sent \(stats.queriesSent) timeouts \(stats.timeouts) "
+                    + "malformed \(stats.malformed) unmatched \(stats.unmatchedResponses) "
+                    + "rate-limited \(stats.queriesRateLimited)\(external)"
             })
         else { return "dht: not running" }
         return line
