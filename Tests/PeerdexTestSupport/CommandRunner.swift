@@ -46,7 +46,7 @@ public struct CommandRunner: Sendable {
         process.standardOutput = stdout
         process.standardError = stderr
         process.standardInput = stdin
-        try process.run()
+        try process.runSerialized()
         if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
         try stdin.fileHandleForWriting.close()
         let output = Self.readAll(stdout.fileHandleForReading)
@@ -68,7 +68,7 @@ public struct CommandRunner: Sendable {
             process.standardInput = FileHandle.nullDevice
             return (process, stdout, stderr)
         }
-        for (process, _, _) in processes { try process.run() }
+        for (process, _, _) in processes { try process.runSerialized() }
         return processes.map { process, stdout, stderr in
             let output = Self.readAll(stdout.fileHandleForReading)
             let errors = Self.readAll(stderr.fileHandleForReading)
@@ -101,7 +101,7 @@ public struct CommandRunner: Sendable {
         process.standardOutput = stdout
         process.standardError = stderr
         process.standardInput = FileHandle.nullDevice
-        try process.run()
+        try process.runSerialized()
         let output = readAll(stdout.fileHandleForReading)
         let errors = readAll(stderr.fileHandleForReading)
         process.waitUntilExit()

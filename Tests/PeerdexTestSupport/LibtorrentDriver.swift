@@ -117,7 +117,7 @@ public final class LibtorrentDriver: @unchecked Sendable {
         process.standardInput = input
         process.standardOutput = output
         process.standardError = errors
-        try process.run()
+        try process.runSerialized()
         let lines = TimedLineReader(output.fileHandleForReading)
         let logs = TimedLineReader(errors.fileHandleForReading, keepingLast: 40)
         func fail(_ why: String) -> LibtorrentDriverError {

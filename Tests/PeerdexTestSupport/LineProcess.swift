@@ -16,7 +16,7 @@ public final class LineProcess: @unchecked Sendable {
         process.arguments = arguments
         process.standardInput = input
         process.standardOutput = output
-        try process.run()
+        try process.runSerialized()
     }
 
     deinit { close() }

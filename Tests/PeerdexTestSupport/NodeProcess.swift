@@ -30,7 +30,7 @@ public final class NodeProcess: @unchecked Sendable {
         process.arguments = ["node", "--listen", "127.0.0.1:0", "--data-dir", runner.dataDirectory] + arguments
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        try process.runSerialized()
         let line = Self.firstLine(output.fileHandleForReading)
         let fields = line.split(separator: " ")
         guard fields.count == 5, fields[0] == "listening", fields[1] == "on", fields[3] == "peer" else {

@@ -38,7 +38,7 @@ import Testing
         sqlite.arguments = [
             cli.dataDirectory + "/contacts.sqlite", "INSERT INTO grdb_migrations VALUES ('v99-from-the-future')",
         ]
-        try sqlite.run()
+        try sqlite.runSerialized()
         sqlite.waitUntilExit()
         try #require(sqlite.terminationStatus == 0)
         expectCleanFailure(try cli.run(["contacts", "list"]), mentioning: "newer peerdex")
@@ -75,7 +75,7 @@ import Testing
             let input = Pipe()
             process.standardInput = input
             process.standardOutput = FileHandle.nullDevice
-            try process.run()
+            try process.runSerialized()
             input.fileHandleForWriting.write(Data(ids.joined(separator: "\n").utf8))
             try input.fileHandleForWriting.close()
             return process

@@ -23,7 +23,7 @@ import Testing
         process.standardInput = input
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        try process.runSerialized()
 
         // Feed IDs from another thread so that writes keep streaming while this one reads.
         let writer = input.fileHandleForWriting

@@ -107,7 +107,7 @@ import Testing
         shell.arguments = ["-c", "trap '' XFSZ; ulimit -f 128; exec \"$@\"", "sh"] + command
         let errors = Pipe()
         shell.standardError = errors
-        try shell.run()
+        try shell.runSerialized()
         let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         shell.waitUntilExit()
         #expect(shell.terminationStatus != 0)

@@ -258,9 +258,9 @@ final class PeerdexNodeProcess: @unchecked Sendable {
         process.arguments =
             ["node", "--listen", listen, "--data-dir", runner.dataDirectory] + bootstrap.flatMap { ["--bootstrap", $0] }
         process.standardOutput = output
-        process.standardError = FileHandle.standardError
+        process.standardError = FileHandle.nullDevice  // a child must not hold the runner's output open if the test process dies
         process.standardInput = FileHandle.nullDevice
-        try process.run()
+        try process.runSerialized()
         let lines = TimedLineReader(output.fileHandleForReading)
         let line = await lines.next(timeout: .seconds(20)) ?? "(nothing)"
         let fields = line.split(separator: " ")
