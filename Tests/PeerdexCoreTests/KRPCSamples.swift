@@ -1,4 +1,5 @@
 import PeerdexCore
+import PeerdexTestSupport
 
 /// Random KRPC messages of every kind for round-trip tests, and an independent oracle: the same
 /// message built as a `BencodeValue`, whose generic encoder sorts keys itself.
@@ -95,9 +96,9 @@ enum KRPCSamples {
         }
     }
 
-    private static func maybe<T>(_ random: inout some RandomNumberGenerator, _ make: (inout SplitRandom) -> T) -> T? {
+    private static func maybe<T>(_ random: inout some RandomNumberGenerator, _ make: (inout SeededRandom) -> T) -> T? {
         guard Bool.random(using: &random) else { return nil }
-        var inner = SplitRandom(seed: random.next())
+        var inner = SeededRandom(exactSeed: random.next())
         return make(&inner)
     }
 
@@ -161,18 +162,4 @@ enum KRPCSamples {
     }
 
     private static func key(_ text: String) -> [UInt8] { Array(text.utf8) }
-}
-
-/// SplitMix64 seeded from the outer generator, so that optional parts draw from a generator
-/// of their own without changing the outer sequence's determinism.
-struct SplitRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }

@@ -22,6 +22,13 @@ public struct SeededRandom: RandomNumberGenerator, CustomStringConvertible {
         state = seed
     }
 
+    /// A generator started from exactly `seed`, whatever `PEERDEX_TEST_SEED` says: for a
+    /// generator drawn from another one, which already follows the environment.
+    public init(exactSeed seed: UInt64) {
+        self.seed = seed
+        state = seed
+    }
+
     /// The next 64 random bits.
     public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
