@@ -56,6 +56,7 @@ import Testing
         let limited = configuration
         try await NodeHarness.withNode(configuration: limited) { _, address in
             try await NodeHarness.withNode(listen: false) { greedy, _ in
+                let start = ContinuousClock.now
                 let outcomes = await withTaskGroup(of: NetError?.self) { group in
                     for _ in 0..<60 {
                         group.addTask {
@@ -67,8 +68,14 @@ import Testing
                     }
                     return await group.reduce(into: []) { $0.append($1) }
                 }
+                let took = (ContinuousClock.now - start).components
+                let elapsed = Double(took.seconds) + Double(took.attoseconds) / 1e18
                 let answered = outcomes.filter { $0 == nil }.count
-                #expect(answered >= 20 && answered <= 25, "the burst of 20 and what refills meanwhile: \(answered)")
+                // The burst of 20 and what refills (20 a second) while the 60 run: on a loaded machine
+                // the run takes longer and more refills, so the bound follows the time measured.
+                let refilled = Int((20 * elapsed).rounded(.up))
+                #expect(answered >= 20 && answered <= 21 + refilled, "answered \(answered) in \(elapsed) s")
+                #expect(answered < 60, "no limit at all")
                 let refusals = outcomes.compactMap { $0 }
                 #expect(refusals.count == 60 - answered)
                 for refusal in refusals {
