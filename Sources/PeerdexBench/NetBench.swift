@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import PeerdexCore
 import PeerdexNet
+import PeerdexTestSupport
 
 /// The transport's figures, against a real `peerdex node` process on 127.0.0.1: handshake time,
 /// ping latency on an established connection, requests per second with 64 pipelining clients,
@@ -191,7 +192,7 @@ final class NodeUnderTest: @unchecked Sendable {
         try process.run()
         var bytes: [UInt8] = []
         while !bytes.contains(0x0A) {
-            let chunk = output.fileHandleForReading.availableData
+            let chunk = output.fileHandleForReading.nextChunk()
             guard !chunk.isEmpty else { throw BenchError("peerdex node exited before listening") }
             bytes += chunk
         }

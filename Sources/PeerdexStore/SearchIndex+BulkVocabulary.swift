@@ -19,8 +19,16 @@ extension SearchIndex {
             var distinct = Set<String>()
             for vocabulary in vocabularies { distinct.formUnion(vocabulary) }
             words = distinct.sorted()
-            keys = words.flatMap { word in EditDistance.deletionKeys(of: word).map { (key: $0, word: word) } }
-                .sorted { $0.key == $1.key ? $0.word < $1.word : $0.key < $1.key }
+            // Typed in steps: as one expression it sits near the type checker's limit, and each
+            // new `<` overload anywhere in the modules it sees can push it over.
+            var pairs: [(key: String, word: String)] = []
+            for word in words {
+                for key in EditDistance.deletionKeys(of: word) { pairs.append((key: key, word: word)) }
+            }
+            pairs.sort { (lhs: (key: String, word: String), rhs: (key: String, word: String)) -> Bool in
+                lhs.key == rhs.key ? lhs.word < rhs.word : lhs.key < rhs.key
+            }
+            keys = pairs
         }
     }
 

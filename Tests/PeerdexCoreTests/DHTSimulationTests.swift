@@ -131,6 +131,42 @@ import Testing
         }
     }
 
+    @Test(arguments: [true, false])
+    func holdersRestoreLostCopiesBetweenRepublishes(upkeep: Bool) throws {
+        let seed = SeededRandom(defaultSeed: 0x5EED_0008).seed
+        var configuration = DHTEngineConfiguration()
+        configuration.replicaUpkeep = upkeep
+        let simulator = DHTSimulator(seed: seed, configuration: configuration, latency: .fixed(0.020))
+        simulator.addNodes(200)
+        simulator.convergeTables()
+        // A put, not a publish, and the owner dies: nobody republishes, only the holders can
+        // restore what the failures take.
+        let owner = 0
+        let item = Self.item("kept by its holders", seq: 1, key: 9)
+        #expect(try simulator.run(.putMutable(item), from: owner).outcome.succeeded)
+        simulator.kill(owner)
+        simulator.advance(by: 2)
+        let original = simulator.holders(of: item.target)
+        try #require(original.count == 3, "seed \(seed)")
+
+        // The three original replicas die one after another, three maintenance rounds apart.
+        for (index, replica) in original.enumerated() {
+            simulator.kill(replica)
+            simulator.advance(by: 3 * configuration.maintenanceInterval)
+            let holders = simulator.holders(of: item.target)
+            if upkeep {
+                #expect(holders.count == 3, "after \(index + 1) failure(s), seed \(seed)")
+                #expect(Set(holders) == Set(simulator.closestLiveNodes(to: item.target, count: 3, excluding: [owner])),
+                        "the copies went to the closest live nodes, seed \(seed)")
+            } else {
+                #expect(holders.count == 2 - index, "after \(index + 1) failure(s), seed \(seed)")
+            }
+        }
+        let reader = simulator.randomLiveNode()!
+        let read = try simulator.run(.getMutable(publicKey: item.publicKey, salt: item.salt), from: reader)
+        #expect(read.outcome.item == (upkeep ? item : nil), "every original replica is dead, seed \(seed)")
+    }
+
     @Test func republishingKeepsAnItemAliveAcrossExpiry() throws {
         let seed = SeededRandom(defaultSeed: 0x5EED_0007).seed
         // Maintenance every hour rather than every minute keeps this debug-build test fast;

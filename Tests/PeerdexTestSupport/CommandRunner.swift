@@ -109,7 +109,7 @@ public struct CommandRunner: Sendable {
     }
 
     private static func readAll(_ handle: FileHandle) -> String {
-        String(decoding: handle.readDataToEndOfFile(), as: UTF8.self)
+        String(decoding: handle.readToEndRetryingInterrupts(), as: UTF8.self)
     }
 }
 

@@ -140,8 +140,14 @@ public final class DHTSimulator {
     /// Kills a random `fraction` of the live nodes (rounded), none of `sparing`; returns them.
     @discardableResult
     public func kill(fraction: Double, sparing: Set<Node> = []) -> [Node] {
+        kill(count: Int((fraction * Double(liveNodes.count)).rounded()), sparing: sparing)
+    }
+
+    /// Kills `count` random live nodes (fewer if fewer are left), none of `sparing`; returns them.
+    @discardableResult
+    public func kill(count: Int, sparing: Set<Node> = []) -> [Node] {
         var candidates = liveNodes.filter { !sparing.contains($0) }
-        let count = min(Int((fraction * Double(liveNodes.count)).rounded()), candidates.count)
+        let count = min(max(count, 0), candidates.count)
         var killed = [Node]()
         for index in 0..<count {
             candidates.swapAt(index, index + random.below(candidates.count - index))

@@ -242,7 +242,7 @@ public final class TimedLineReader: @unchecked Sendable {
         let thread = Thread { [self] in
             var buffer = [UInt8]()
             while true {
-                let chunk = handle.availableData
+                let chunk = handle.nextChunk()
                 if chunk.isEmpty { break }
                 buffer += chunk
                 while let newline = buffer.firstIndex(of: 0x0A) {

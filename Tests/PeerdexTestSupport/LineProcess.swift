@@ -34,7 +34,7 @@ public final class LineProcess: @unchecked Sendable {
                 buffered.removeSubrange(...newline)
                 return line
             }
-            let chunk = output.fileHandleForReading.availableData
+            let chunk = output.fileHandleForReading.nextChunk()
             guard !chunk.isEmpty else { return nil }
             buffered += chunk
         }

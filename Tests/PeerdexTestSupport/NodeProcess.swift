@@ -46,7 +46,7 @@ public final class NodeProcess: @unchecked Sendable {
     static func firstLine(_ handle: FileHandle) -> String {
         var bytes: [UInt8] = []
         while true {
-            let chunk = handle.availableData
+            let chunk = handle.nextChunk()
             if chunk.isEmpty { break }
             bytes += chunk
             if bytes.contains(0x0A) { break }

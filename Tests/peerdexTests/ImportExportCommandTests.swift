@@ -108,7 +108,7 @@ import Testing
         let errors = Pipe()
         shell.standardError = errors
         try shell.runSerialized()
-        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let message = String(decoding: errors.fileHandleForReading.readToEndRetryingInterrupts(), as: UTF8.self)
         shell.waitUntilExit()
         #expect(shell.terminationStatus != 0)
         #expect(message.contains("cannot write \(output): File too large"), "\(message)")

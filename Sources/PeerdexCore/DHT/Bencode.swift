@@ -73,9 +73,10 @@ public enum BencodeValue: Hashable, Sendable {
             output.append(UInt8(ascii: "e"))
         case .dictionary(let entries):
             output.append(UInt8(ascii: "d"))
-            for key in entries.keys.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
+            // Sorting the pairs rather than the keys spares hashing every key again to find its value.
+            for (key, value) in entries.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
                 Self.appendString(key, to: &output)
-                entries[key]!.encode(into: &output)
+                value.encode(into: &output)
             }
             output.append(UInt8(ascii: "e"))
         }

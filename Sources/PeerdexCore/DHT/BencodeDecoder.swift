@@ -7,12 +7,16 @@
 /// BEP 44 signatures depend on.
 public struct BencodeDecoder {
     private let input: [UInt8]
-    private var offset = 0
+    private var offset: Int
+    /// Where the input ends: `input.count`, or the end of one value inside a larger message.
+    private let end: Int
     private var values = 0
     private let limits: BencodeLimits
 
-    private init(input: [UInt8], limits: BencodeLimits) {
+    private init(input: [UInt8], range: Range<Int>? = nil, limits: BencodeLimits) {
         self.input = input
+        offset = range?.lowerBound ?? 0
+        end = range?.upperBound ?? input.count
         self.limits = limits
     }
 
@@ -36,11 +40,20 @@ public struct BencodeDecoder {
         return (value, decoder.offset)
     }
 
+    /// Decodes the value filling `range` of `input`, which `KRPCScanner` has already checked with
+    /// limits at least as wide; so the fallback, there only because the signature throws, is
+    /// never taken.
+    static func decodeChecked(_ input: [UInt8], in range: Range<Int>, limits: BencodeLimits) -> BencodeValue {
+        var decoder = BencodeDecoder(input: input, range: range, limits: limits)
+        guard let value = try? decoder.value(depth: 1), decoder.offset == range.upperBound else { return .bytes([]) }
+        return value
+    }
+
     private mutating func value(depth: Int) throws(BencodeError) -> BencodeValue {
         guard depth <= limits.maximumDepth else { throw .tooDeep }
         values += 1
         guard values <= limits.maximumValues else { throw .tooManyValues }
-        guard offset < input.count else { throw .truncated }
+        guard offset < end else { throw .truncated }
         switch input[offset] {
         case UInt8(ascii: "i"):
             offset += 1
@@ -51,7 +64,7 @@ public struct BencodeDecoder {
             offset += 1
             var list = [BencodeValue]()
             while true {
-                guard offset < input.count else { throw .truncated }
+                guard offset < end else { throw .truncated }
                 if input[offset] == UInt8(ascii: "e") { break }
                 list.append(try value(depth: depth + 1))
             }
@@ -62,7 +75,7 @@ public struct BencodeDecoder {
             var entries = [[UInt8]: BencodeValue]()
             var previousKey: [UInt8]?
             while true {
-                guard offset < input.count else { throw .truncated }
+                guard offset < end else { throw .truncated }
                 if input[offset] == UInt8(ascii: "e") { break }
                 let keyOffset = offset
                 guard input[offset] >= UInt8(ascii: "0"), input[offset] <= UInt8(ascii: "9") else {
@@ -86,13 +99,13 @@ public struct BencodeDecoder {
     private mutating func integer(until terminator: UInt8) throws(BencodeError) -> Int64 {
         let start = offset
         var negative = false
-        if offset < input.count, input[offset] == UInt8(ascii: "-") {
+        if offset < end, input[offset] == UInt8(ascii: "-") {
             negative = true
             offset += 1
         }
         let digitsStart = offset
         var magnitude: UInt64 = 0
-        while offset < input.count, input[offset] != terminator {
+        while offset < end, input[offset] != terminator {
             let byte = input[offset]
             guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else {
                 throw .unexpectedByte(byte, offset: offset)
@@ -103,7 +116,7 @@ public struct BencodeDecoder {
             magnitude = sum
             offset += 1
         }
-        guard offset < input.count else { throw .truncated }
+        guard offset < end else { throw .truncated }
         let digitCount = offset - digitsStart
         guard digitCount > 0 else { throw .malformedInteger(offset: start) }
         // Leading zeros and "-0" have another spelling, so they are not canonical.
@@ -120,19 +133,19 @@ public struct BencodeDecoder {
     private mutating func string() throws(BencodeError) -> [UInt8] {
         let start = offset
         var length = 0
-        while offset < input.count, input[offset] != UInt8(ascii: ":") {
+        while offset < end, input[offset] != UInt8(ascii: ":") {
             let byte = input[offset]
             guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else {
                 throw .unexpectedByte(byte, offset: offset)
             }
             length = length * 10 + Int(byte - UInt8(ascii: "0"))
-            guard length <= input.count else { throw .malformedLength(offset: start) }
+            guard length <= end else { throw .malformedLength(offset: start) }
             offset += 1
         }
-        guard offset < input.count else { throw .truncated }
+        guard offset < end else { throw .truncated }
         if input[start] == UInt8(ascii: "0"), offset - start > 1 { throw .malformedLength(offset: start) }
         offset += 1
-        guard length <= input.count - offset else { throw .truncated }
+        guard length <= end - offset else { throw .truncated }
         defer { offset += length }
         return Array(input[offset..<offset + length])
     }

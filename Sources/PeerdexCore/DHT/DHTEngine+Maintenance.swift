@@ -3,7 +3,7 @@
 extension DHTEngine {
     /// Handles everything due by `now`: overdue and timed-out queries, then (when due) write
     /// token rotation, republishing, bucket refresh, pings of questionable nodes, expiry and the
-    /// hand-off of held items to closer nodes. `random` supplies new token secrets and refresh
+    /// upkeep of held items' replicas. `random` supplies new token secrets and refresh
     /// targets.
     public mutating func tick(now: Double, random: inout some RandomNumberGenerator) -> [DHTAction] {
         var actions = expireQueries(now: now)
@@ -55,7 +55,7 @@ extension DHTEngine {
                 actions += advance(id, now: now)
             case .store(let id):
                 actions += storeAnswered(id, acknowledged: false, refusal: nil, overdue: true, now: now)
-            case .maintenance, .repair, .handOff:
+            case .maintenance, .repair, .handOff, .handOffPut, .replicaCheck:
                 break
             }
         }
@@ -84,6 +84,7 @@ extension DHTEngine {
             actions += start(.findNode(target), now: now).1
         }
         items.expire(now: now)
+        actions += upkeepReplicas(now: now, pinging: true)
         _ = peers.expire(now: now)
         queryBuckets = queryBuckets.filter { !$0.value.isFull(now: now) }
         return actions

@@ -33,13 +33,11 @@ extension DHTEngine {
         case .maintenance, .repair:
             break
         case .handOff(let target):
-            if let token = response.token, let held = items.get(target: target, now: now)?.mutableItem,
-                (response.seq ?? -1) < held.seq
-            {
-                actions += sendQuery(
-                    .put(id: localID, token: token, put: KRPCPutArguments(item: held)), to: source, expecting: node.id,
-                    purpose: .repair, now: now)
-            }
+            actions += handOffAnswered(target, by: node, response: response, now: now)
+        case .handOffPut(let target, let seq):
+            replicaLedger.confirm(node.id, holds: target, seq: seq)
+        case .replicaCheck:
+            break
         }
         return actions
     }
@@ -80,7 +78,9 @@ extension DHTEngine {
             return advance(id, now: now)
         case .store(let id):
             return storeAnswered(id, acknowledged: false, refusal: error, wasOverdue: query.overdueReported, now: now)
-        case .maintenance, .repair, .handOff:
+        case .replicaCheck, .handOff:
+            return replicaCheckFailed(node, refused: error != nil, now: now)
+        case .maintenance, .repair, .handOffPut:
             return []
         }
     }
@@ -90,7 +90,9 @@ extension DHTEngine {
     mutating func lookupAnswered(_ id: DHTOperationID, by node: DHTNodeInfo, response: KRPCResponse, now: Double)
         -> [DHTAction]
     {
-        guard var running = operations[id] else { return [] }
+        // Taken out while it changes, so that its candidate list and hop table are changed in
+        // place rather than copied for every answer (the table would still share them).
+        guard var running = operations.removeValue(forKey: id) else { return [] }
         running.responses += 1
         let named = askable(node.endpoint.ip.isIPv4 ? response.nodes : response.nodes6)
         let hop = (running.hops[node.id] ?? 1) + 1
@@ -144,7 +146,8 @@ extension DHTEngine {
 
     /// Sends what an operation's state asks for next, and finishes it when it is done.
     mutating func advance(_ id: DHTOperationID, now: Double) -> [DHTAction] {
-        guard var running = operations[id] else { return [] }
+        // Taken out, as in `lookupAnswered`; every path below puts it back or finishes it.
+        guard var running = operations.removeValue(forKey: id) else { return [] }
         var actions = [DHTAction]()
         if running.store == nil {
             if running.pendingSeeds > 0 && running.lookup.candidates.isEmpty {
@@ -204,7 +207,9 @@ extension DHTEngine {
 
     /// A get pushes the newest item to the closest replicas that answered with an older one.
     private mutating func repairStaleHolders(_ running: RunningOperation, now: Double) -> [DHTAction] {
-        guard case .getMutable = running.operation, let best = running.bestItem else { return [] }
+        guard case .getMutable = running.operation, let best = running.bestItem,
+            running.responders.contains(where: { ($0.seq ?? .min) < best.seq })  // usually none is stale
+        else { return [] }
         let closest = Set(running.lookup.closestResponders(configuration.replication).map(\.node))
         var actions = [DHTAction]()
         for (node, token, seq) in running.responders where closest.contains(node) && (seq ?? .min) < best.seq {

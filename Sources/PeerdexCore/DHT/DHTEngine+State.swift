@@ -11,10 +11,15 @@ struct InflightQuery: Sendable, Equatable {
         /// A routing-table ping (verifying a candidate, probing a questionable node).
         case maintenance
         /// Pushing a newer item to a node that answered a get with an older one (no answer awaited
-        /// by anyone), or handing an item on to a closer node.
+        /// by anyone).
         case repair
-        /// Asking a closer node for a token to hand `target`'s item on to it.
+        /// Asking a closer node or a fellow replica for its `seq` of `target`'s item and a token,
+        /// to hand our copy on to it if its own is older (see `DHTEngine+ReplicaUpkeep`).
         case handOff(NodeID)
+        /// The put that follows a hand-off: acknowledged, the node is known to hold `seq`.
+        case handOffPut(NodeID, seq: Int64)
+        /// A liveness ping of a fellow replica of an item we hold.
+        case replicaCheck
     }
 
     var endpoint: DHTEndpoint

@@ -39,6 +39,8 @@ public struct DHTEngine: Sendable {
     /// replica of every get and with every republish, and a check costs more than the rest of
     /// handling the datagram.
     var verifiedItems: [[UInt8]: MutableItem] = [:]
+    /// Which fellow replicas hold the items we hold (see `DHTEngine+ReplicaUpkeep`).
+    var replicaLedger = ReplicaLedger()
     /// Counters for `peerdex node`'s statistics.
     public internal(set) var statistics = DHTStatistics()
 

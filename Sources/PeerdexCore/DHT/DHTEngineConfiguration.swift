@@ -28,8 +28,11 @@ public struct DHTEngineConfiguration: Sendable, Equatable {
     public var tokenRotationInterval = 300.0
     /// Seconds between republishing our own items (BEP 44 items expire after 2 hours).
     public var republishInterval = 3_600.0
-    /// Seconds between maintenance rounds: bucket refresh, pings, expiry, hand-off.
+    /// Seconds between maintenance rounds: bucket refresh, pings, expiry, replica upkeep.
     public var maintenanceInterval = 60.0
+    /// Whether a holder keeps R copies of the items it holds between their owners' republishes
+    /// (see `DHTEngine+ReplicaUpkeep`); off, only owners and joining nodes restore lost copies.
+    public var replicaUpkeep = true
     /// Most operations running at once; more are refused at once (as failed).
     public var maximumOperations = 256
     /// The `v` we send in every message: "PX" and our version, as BEP 20 asks.

@@ -180,6 +180,12 @@ public struct ItemStore: Sendable, Equatable {
         return Array(candidates.prefix(max(limit, 0)))
     }
 
+    /// The live mutable items, in target order: what a holder keeps R copies of between its
+    /// owners' republishes.
+    public func liveMutableItems(now: Double) -> [StoredItem] {
+        mutableItems.values.map(\.item).filter { isLive($0, now: now) }.sorted { $0.target < $1.target }
+    }
+
     // MARK: - Persistence
 
     /// Every item held, expired or not, in target order (immutable before mutable at one target).

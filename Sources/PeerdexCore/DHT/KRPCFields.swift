@@ -1,6 +1,5 @@
-// The pieces the KRPC codec is built from: the keys it knows, typed reads from a decoded
-// dictionary that name the field they refuse, and a writer of canonical bencode that needs no
-// intermediate `BencodeValue`.
+// The pieces the KRPC codec is built from: the keys it knows and a writer of canonical bencode
+// that needs no intermediate `BencodeValue`. The typed reads are `KRPCDictionary`.
 
 // MARK: - Fields
 
@@ -51,109 +50,6 @@ struct KRPCField: Sendable {
     static let responsePublicKey = KRPCField("k", in: "r")
     static let responseSignature = KRPCField("sig", in: "r")
     static let responseSequence = KRPCField("seq", in: "r")
-}
-
-// MARK: - Reading
-
-/// Typed reads from a decoded dictionary; each refusal names the field.
-struct KRPCDictionary {
-    let entries: [[UInt8]: BencodeValue]
-
-    /// Whether the key is present at all.
-    func contains(_ field: KRPCField) -> Bool { entries[field.key] != nil }
-
-    /// The value, whatever its type, if present.
-    func value(_ field: KRPCField) -> BencodeValue? { entries[field.key] }
-
-    /// A required value of any type.
-    func requiredValue(_ field: KRPCField) throws(KRPCMalformation) -> BencodeValue {
-        guard let value = entries[field.key] else { throw .missingField(field.path) }
-        return value
-    }
-
-    /// A byte string, if present; of exactly `length` bytes when a length is given.
-    func bytes(_ field: KRPCField, length: Int? = nil) throws(KRPCMalformation) -> [UInt8]? {
-        guard let value = entries[field.key] else { return nil }
-        guard case .bytes(let bytes) = value else { throw .wrongType(field.path) }
-        if let length, bytes.count != length { throw .wrongLength(field.path, bytes.count) }
-        return bytes
-    }
-
-    /// A required byte string.
-    func requiredBytes(_ field: KRPCField, length: Int? = nil) throws(KRPCMalformation) -> [UInt8] {
-        guard let bytes = try bytes(field, length: length) else { throw .missingField(field.path) }
-        return bytes
-    }
-
-    /// A required 20-byte ID.
-    func nodeID(_ field: KRPCField) throws(KRPCMalformation) -> NodeID {
-        let bytes = try requiredBytes(field, length: NodeID.byteCount)
-        return NodeID(bytes: bytes)!  // 20 bytes always make an ID
-    }
-
-    /// An integer, if present.
-    func integer(_ field: KRPCField) throws(KRPCMalformation) -> Int64? {
-        guard let value = entries[field.key] else { return nil }
-        guard case .integer(let integer) = value else { throw .wrongType(field.path) }
-        return integer
-    }
-
-    /// A required integer within `range`.
-    func requiredInteger(_ field: KRPCField, in range: ClosedRange<Int64>) throws(KRPCMalformation) -> Int64 {
-        guard let integer = try integer(field) else { throw .missingField(field.path) }
-        guard range.contains(integer) else { throw .outOfRange(field.path, integer) }
-        return integer
-    }
-
-    /// A sequence number or compare-and-swap value, if present: never negative (BEP 44 lets a
-    /// node refuse negative ones, and libtorrent does).
-    func sequenceNumber(_ field: KRPCField) throws(KRPCMalformation) -> Int64? {
-        guard let integer = try integer(field) else { return nil }
-        guard integer >= 0 else { throw .outOfRange(field.path, integer) }
-        return integer
-    }
-
-    /// A flag (`ro`, `implied_port`): absent or 0 is false, any other integer true, as libtorrent reads them.
-    func flag(_ field: KRPCField) throws(KRPCMalformation) -> Bool {
-        (try integer(field) ?? 0) != 0
-    }
-
-    /// A required dictionary.
-    func dictionary(_ field: KRPCField) throws(KRPCMalformation) -> KRPCDictionary {
-        guard let value = entries[field.key] else { throw .missingField(field.path) }
-        guard case .dictionary(let entries) = value else { throw .wrongType(field.path) }
-        return KRPCDictionary(entries: entries)
-    }
-
-    /// A compact endpoint (6 or 18 bytes), if present.
-    func endpoint(_ field: KRPCField) throws(KRPCMalformation) -> DHTEndpoint? {
-        guard let bytes = try bytes(field) else { return nil }
-        guard let endpoint = DHTEndpoint(compact: bytes) else { throw .wrongLength(field.path, bytes.count) }
-        return endpoint
-    }
-
-    /// A compact node list of `entryLength`-byte entries; empty when absent.
-    func nodes(_ field: KRPCField, entryLength: Int) throws(KRPCMalformation) -> [DHTNodeInfo] {
-        guard let bytes = try bytes(field) else { return [] }
-        guard let nodes = DHTNodeInfo.decodeList(bytes, entryLength: entryLength) else {
-            throw .wrongLength(field.path, bytes.count)
-        }
-        return nodes
-    }
-
-    /// A list of compact peers (6 or 18 bytes each); empty when absent.
-    func peers(_ field: KRPCField) throws(KRPCMalformation) -> [DHTEndpoint] {
-        guard let value = entries[field.key] else { return [] }
-        guard case .list(let items) = value else { throw .wrongType(field.path) }
-        var peers = [DHTEndpoint]()
-        peers.reserveCapacity(items.count)
-        for item in items {
-            guard case .bytes(let bytes) = item else { throw .wrongType(field.path) }
-            guard let peer = DHTEndpoint(compact: bytes) else { throw .wrongLength(field.path, bytes.count) }
-            peers.append(peer)
-        }
-        return peers
-    }
 }
 
 // MARK: - Writing

@@ -61,27 +61,27 @@ public struct KRPCMessage: Sendable, Equatable {
 
     /// Decodes one datagram; see `KRPCDecodeError` for what can be answered when it fails.
     public init(decoding datagram: [UInt8]) throws(KRPCDecodeError) {
-        let root: BencodeValue
+        let scan: KRPCScanner.Scan
         do {
-            root = try BencodeDecoder.decode(datagram, limits: Self.decodingLimits)
+            scan = try KRPCScanner.scan(datagram, limits: Self.decodingLimits)
         } catch {
             throw .notBencode(error)
         }
-        guard case .dictionary(let entries) = root else { throw .notADictionary }
-        let top = KRPCDictionary(entries: entries)
-        guard case .bytes(let transactionID)? = top.value(.transactionID),
-            (1...Self.maximumTransactionIDLength).contains(transactionID.count)
+        guard let top = KRPCDictionary(root: scan) else { throw .notADictionary }
+        guard let transactionSpan = top.entry(.transactionID), let transactionBytes = top.stringBytes(transactionSpan),
+            (1...Self.maximumTransactionIDLength).contains(transactionBytes.count)
         else { throw .invalidTransactionID }
+        let transactionID = Array(transactionBytes)
 
-        let type = top.value(.type)
-        let isQuery = if case .bytes(let typeBytes)? = type { typeBytes == Self.queryType } else { false }
+        let type = top.entry(.type)
+        let isQuery = type.flatMap(top.stringBytes)?.elementsEqual(Self.queryType) ?? false
         var method: KRPCQuery.Method?
         if isQuery {
             // Read the method first: an unknown one is answered 204 whatever its arguments.
-            guard let name = top.value(.method) else {
+            guard let name = top.entry(.method) else {
                 throw .malformedQuery(transactionID: transactionID, reason: .missingField(KRPCField.method.path))
             }
-            guard case .bytes(let wireName) = name else {
+            guard let wireName = top.stringBytes(name) else {
                 throw .malformedQuery(transactionID: transactionID, reason: .wrongType(KRPCField.method.path))
             }
             guard let known = KRPCQuery.Method(wireName: wireName) else {
@@ -101,22 +101,22 @@ public struct KRPCMessage: Sendable, Equatable {
         }
     }
 
-    private static func kind(type: BencodeValue?, method: KRPCQuery.Method?, top: KRPCDictionary)
+    private static func kind(type: KRPCScanner.Span?, method: KRPCQuery.Method?, top: KRPCDictionary)
         throws(KRPCMalformation)
         -> Kind
     {
         guard let type else { throw .missingField(KRPCField.type.path) }
-        guard case .bytes(let typeBytes) = type else { throw .wrongType(KRPCField.type.path) }
+        guard let typeBytes = top.stringBytes(type) else { throw .wrongType(KRPCField.type.path) }
         if let method {
             return .query(try KRPCQuery(method: method, arguments: top.dictionary(.arguments)))
         }
-        if typeBytes == responseType {
+        if typeBytes.elementsEqual(responseType) {
             return .response(try KRPCResponse(values: top.dictionary(.response)))
         }
-        if typeBytes == errorType {
+        if typeBytes.elementsEqual(errorType) {
             return .error(try errorReply(top.requiredValue(.error)))
         }
-        throw .unknownMessageType(typeBytes)
+        throw .unknownMessageType(Array(typeBytes))
     }
 
     /// `e`: exactly `[code, message]`.

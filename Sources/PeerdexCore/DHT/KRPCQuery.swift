@@ -56,8 +56,8 @@ public enum KRPCQuery: Sendable, Equatable {
         }
 
         /// The method named by the raw `q` bytes, or nil; compares bytes, builds no string.
-        init?(wireName: [UInt8]) {
-            guard let method = Self.allCases.first(where: { $0.wireName == wireName }) else { return nil }
+        init?(wireName: some Collection<UInt8>) {
+            guard let method = Self.allCases.first(where: { $0.wireName.elementsEqual(wireName) }) else { return nil }
             self = method
         }
 

@@ -36,6 +36,20 @@ public struct NodeID: Hashable, Sendable, Comparable, CustomStringConvertible {
         self.init(high: words.0, middle: words.1, low: words.2)
     }
 
+    /// The ID in the 20 bytes of `bytes` from `start`, read as three words rather than byte by byte
+    /// (the decoder reads dozens per datagram); the caller has checked that they are there.
+    init(_ bytes: [UInt8], at start: Int) {
+        precondition(start >= 0 && bytes.count - start >= Self.byteCount, "an ID needs 20 bytes")
+        let words = bytes.withUnsafeBytes { raw in
+            (
+                UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: start, as: UInt64.self)),
+                UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: start + 8, as: UInt64.self)),
+                UInt32(bigEndian: raw.loadUnaligned(fromByteOffset: start + 16, as: UInt32.self))
+            )
+        }
+        self.init(high: words.0, middle: words.1, low: words.2)
+    }
+
     /// A uniformly random ID.
     public init(random generator: inout some RandomNumberGenerator) {
         self.init(high: generator.next(), middle: generator.next(), low: UInt32(truncatingIfNeeded: generator.next()))

@@ -102,7 +102,7 @@ final class DHTDatagramHandler: ChannelInboundHandler {
     /// Keeps one timer at the engine's next deadline.
     private func scheduleTimer() {
         guard let context else { return }
-        let deadline = engine.nextDeadline
+        let deadline = Self.nextDeadline(of: &engine)
         guard deadline < timerDeadline - 0.000_5 || timer == nil else { return }
         timer?.cancel()
         timerDeadline = deadline
@@ -111,6 +111,11 @@ final class DHTDatagramHandler: ChannelInboundHandler {
             self?.fire()
         }
     }
+
+    /// The engine's next deadline, read in place: reading a computed property of the engine
+    /// through `self` copies the whole engine first (every table retained and released), and
+    /// this runs after every datagram.
+    private static func nextDeadline(of engine: inout DHTEngine) -> Double { engine.nextDeadline }
 
     private func fire() {
         timer = nil
