@@ -97,10 +97,10 @@ import Testing
     }
 
     @Test func aReplyFromAnUnknownFieldNumberStaysUnknown() throws {
-        // A reply of a newer schema's field 21 inside a known envelope is not mistaken for nodes.
+        // A reply of a newer schema's field 99 inside a known envelope is not mistaken for nodes.
         var envelope = WireEnvelope.response(id: 2, .dhtNodesReply(WireDhtNodesReply()))
         envelope.body = nil
-        let decoded = try WireEnvelope(wire: envelope.wireBytes() + [0xAA, 0x01, 0x00])
+        let decoded = try WireEnvelope(wire: envelope.wireBytes() + [0x9A, 0x06, 0x00])
         #expect(decoded.body == nil)
         #expect(decoded.bodyName == "unknown")
     }

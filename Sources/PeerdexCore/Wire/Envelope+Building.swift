@@ -55,6 +55,12 @@ extension WireEnvelope {
         case .error: return "error"
         case .dhtNodesRequest: return "dhtNodesRequest"
         case .dhtNodesReply: return "dhtNodesReply"
+        case .profileRequest: return "profileRequest"
+        case .profileReply: return "profileReply"
+        case .audienceKeysRequest: return "audienceKeysRequest"
+        case .audienceKeysReply: return "audienceKeysReply"
+        case .peerQuery: return "peerQuery"
+        case .peerQueryReply: return "peerQueryReply"
         case nil: return "unknown"
         }
     }

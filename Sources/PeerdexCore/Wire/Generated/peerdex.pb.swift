@@ -68,6 +68,49 @@ public nonisolated enum WireKind: SwiftProtobuf.Enum, Swift.CaseIterable {
 
 }
 
+/// The audiences whose profiles are sealed (docs/PROTOCOL.md, "Audience keys").
+public nonisolated enum WireAudience: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case unspecified // = 0
+
+  /// Every contact of the owner that is not blocked.
+  case contacts // = 1
+
+  /// The owner's friends that are not blocked.
+  case friends // = 2
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .contacts
+    case 2: self = .friends
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .contacts: return 1
+    case .friends: return 2
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [WireAudience] = [
+    .unspecified,
+    .contacts,
+    .friends,
+  ]
+
+}
+
 /// Why a request was not answered.
 public nonisolated enum WireErrorCode: SwiftProtobuf.Enum, Swift.CaseIterable {
   public typealias RawValue = Int
@@ -224,6 +267,54 @@ public nonisolated struct WireEnvelope: Sendable {
     set {body = .dhtNodesReply(newValue)}
   }
 
+  public var profileRequest: WireProfileRequest {
+    get {
+      if case .profileRequest(let v)? = body {return v}
+      return WireProfileRequest()
+    }
+    set {body = .profileRequest(newValue)}
+  }
+
+  public var profileReply: WireProfileReply {
+    get {
+      if case .profileReply(let v)? = body {return v}
+      return WireProfileReply()
+    }
+    set {body = .profileReply(newValue)}
+  }
+
+  public var audienceKeysRequest: WireAudienceKeysRequest {
+    get {
+      if case .audienceKeysRequest(let v)? = body {return v}
+      return WireAudienceKeysRequest()
+    }
+    set {body = .audienceKeysRequest(newValue)}
+  }
+
+  public var audienceKeysReply: WireAudienceKeysReply {
+    get {
+      if case .audienceKeysReply(let v)? = body {return v}
+      return WireAudienceKeysReply()
+    }
+    set {body = .audienceKeysReply(newValue)}
+  }
+
+  public var peerQuery: WirePeerQuery {
+    get {
+      if case .peerQuery(let v)? = body {return v}
+      return WirePeerQuery()
+    }
+    set {body = .peerQuery(newValue)}
+  }
+
+  public var peerQueryReply: WirePeerQueryReply {
+    get {
+      if case .peerQueryReply(let v)? = body {return v}
+      return WirePeerQueryReply()
+    }
+    set {body = .peerQueryReply(newValue)}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   /// What the message says. A request whose body the receiver does not know (unset, or a field
@@ -234,6 +325,12 @@ public nonisolated struct WireEnvelope: Sendable {
     case error(WireErrorReply)
     case dhtNodesRequest(WireDhtNodesRequest)
     case dhtNodesReply(WireDhtNodesReply)
+    case profileRequest(WireProfileRequest)
+    case profileReply(WireProfileReply)
+    case audienceKeysRequest(WireAudienceKeysRequest)
+    case audienceKeysReply(WireAudienceKeysReply)
+    case peerQuery(WirePeerQuery)
+    case peerQueryReply(WirePeerQueryReply)
 
   }
 
@@ -305,6 +402,178 @@ public nonisolated struct WireDhtNodesReply: Sendable {
   public init() {}
 }
 
+/// Request: the receiver's own profile, as much of it as the requester (the peer ID its handshake
+/// proved) may see. Answered with ProfileReply, never with an error that tells why it is empty.
+public nonisolated struct WireProfileRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// Response to ProfileRequest. found = false, with every other field empty, is the one answer for
+/// "nothing for you": the profile is private, the requester is outside its audience, or the
+/// requester is blocked; the three are indistinguishable.
+public nonisolated struct WireProfileReply: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// Whether the reply carries a profile.
+  public var found: Bool = false
+
+  /// Display name, UTF-8, at most 64 bytes, no control characters.
+  public var name: String = String()
+
+  /// Interests, at most 12, each at most 32 bytes.
+  public var interests: [String] = []
+
+  /// Location as the owner entered it (a direct request gets the full location), at most 64 bytes.
+  public var location: String = String()
+
+  /// The sequence number of the owner's profile (its BEP 44 record's seq); never negative.
+  public var seq: Int64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// Request: the keys that open the receiver's sealed profile records, for the audiences the
+/// requester belongs to. Answered with AudienceKeysReply.
+public nonisolated struct WireAudienceKeysRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// One audience key handed to a member.
+public nonisolated struct WireAudienceKeyGrant: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var audience: WireAudience = .unspecified
+
+  /// How many keys the owner made for this audience before this one; members keep the newest.
+  public var generation: UInt32 = 0
+
+  /// The 32-byte ChaChaPoly key.
+  public var key: Data = Data()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// Response to AudienceKeysRequest: at most one key per audience the requester is a member of;
+/// empty for everyone else (strangers, blocked peers), with no reason given.
+public nonisolated struct WireAudienceKeysReply: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var keys: [WireAudienceKeyGrant] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// Request, to a discovery peer: profiles matching text and/or interests, from the receiver's own
+/// profile and the contacts it may share with the requester. Answered with PeerQueryReply.
+public nonisolated struct WirePeerQuery: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// Free text, matched as local search matches it; at most 256 bytes. Empty: no text condition.
+  public var text: String = String()
+
+  /// Interests, at most 12, each at most 32 bytes; results must reach the minimum Jaccard score.
+  public var interests: [String] = []
+
+  /// The most results wanted. The receiver sends at most min(max, 50); 0 asks for its default, 50.
+  public var max: UInt32 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// One profile found by a peer query.
+public nonisolated struct WireDiscoveredProfile: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// The profile owner's 32-byte Ed25519 public key: its peer ID.
+  public var peerID: Data = Data()
+
+  /// Display name, at most 64 bytes.
+  public var name: String = String()
+
+  /// Interests, at most 12, each at most 32 bytes.
+  public var interests: [String] = []
+
+  /// General location only (city, region), at most 64 bytes.
+  public var location: String = String()
+
+  /// The seq of the owner's profile record the entry comes from; 0 when unknown (a shared contact).
+  public var seq: Int64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// Another discovery peer to ask, handed out by a busy receiver.
+public nonisolated struct WirePeerReferral: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// Its 32-byte peer ID.
+  public var peerID: Data = Data()
+
+  /// Its IP address: 4 bytes (IPv4) or 16 (IPv6).
+  public var host: Data = Data()
+
+  /// Its TCP port (1 to 65535).
+  public var port: UInt32 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// Response to PeerQuery.
+public nonisolated struct WirePeerQueryReply: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// The matching profiles, best first, at most min(max, 50).
+  public var results: [WireDiscoveredProfile] = []
+
+  /// The receiver is overloaded and did not search: results is empty, ask the referrals instead.
+  public var busy: Bool = false
+
+  /// With busy: at most 8 other discovery peers to ask, never the requester itself.
+  public var referrals: [WirePeerReferral] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 /// Response to any request that could not be answered.
 public nonisolated struct WireErrorReply: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
@@ -330,6 +599,10 @@ fileprivate nonisolated let _protobuf_package = "peerdex.v1"
 
 nonisolated extension WireKind: SwiftProtobuf._ProtoNameProviding {
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0KIND_REQUEST\0\u{1}KIND_RESPONSE\0")
+}
+
+nonisolated extension WireAudience: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0AUDIENCE_UNSPECIFIED\0\u{1}AUDIENCE_CONTACTS\0\u{1}AUDIENCE_FRIENDS\0")
 }
 
 nonisolated extension WireErrorCode: SwiftProtobuf._ProtoNameProviding {
@@ -378,7 +651,7 @@ nonisolated extension WireHandshakePayload: SwiftProtobuf.Message, SwiftProtobuf
 
 nonisolated extension WireEnvelope: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Envelope"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}version\0\u{3}request_id\0\u{1}kind\0\u{2}\u{d}ping\0\u{1}pong\0\u{1}error\0\u{3}dht_nodes_request\0\u{3}dht_nodes_reply\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}version\0\u{3}request_id\0\u{1}kind\0\u{2}\u{d}ping\0\u{1}pong\0\u{1}error\0\u{3}dht_nodes_request\0\u{3}dht_nodes_reply\0\u{3}profile_request\0\u{3}profile_reply\0\u{3}audience_keys_request\0\u{3}audience_keys_reply\0\u{3}peer_query\0\u{3}peer_query_reply\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -454,6 +727,84 @@ nonisolated extension WireEnvelope: SwiftProtobuf.Message, SwiftProtobuf._Messag
           self.body = .dhtNodesReply(v)
         }
       }()
+      case 21: try {
+        var v: WireProfileRequest?
+        var hadOneofValue = false
+        if let current = self.body {
+          hadOneofValue = true
+          if case .profileRequest(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.body = .profileRequest(v)
+        }
+      }()
+      case 22: try {
+        var v: WireProfileReply?
+        var hadOneofValue = false
+        if let current = self.body {
+          hadOneofValue = true
+          if case .profileReply(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.body = .profileReply(v)
+        }
+      }()
+      case 23: try {
+        var v: WireAudienceKeysRequest?
+        var hadOneofValue = false
+        if let current = self.body {
+          hadOneofValue = true
+          if case .audienceKeysRequest(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.body = .audienceKeysRequest(v)
+        }
+      }()
+      case 24: try {
+        var v: WireAudienceKeysReply?
+        var hadOneofValue = false
+        if let current = self.body {
+          hadOneofValue = true
+          if case .audienceKeysReply(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.body = .audienceKeysReply(v)
+        }
+      }()
+      case 25: try {
+        var v: WirePeerQuery?
+        var hadOneofValue = false
+        if let current = self.body {
+          hadOneofValue = true
+          if case .peerQuery(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.body = .peerQuery(v)
+        }
+      }()
+      case 26: try {
+        var v: WirePeerQueryReply?
+        var hadOneofValue = false
+        if let current = self.body {
+          hadOneofValue = true
+          if case .peerQueryReply(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.body = .peerQueryReply(v)
+        }
+      }()
       default: break
       }
     }
@@ -493,6 +844,30 @@ nonisolated extension WireEnvelope: SwiftProtobuf.Message, SwiftProtobuf._Messag
     case .dhtNodesReply?: try {
       guard case .dhtNodesReply(let v)? = self.body else { preconditionFailure() }
       try visitor.visitSingularMessageField(value: v, fieldNumber: 20)
+    }()
+    case .profileRequest?: try {
+      guard case .profileRequest(let v)? = self.body else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 21)
+    }()
+    case .profileReply?: try {
+      guard case .profileReply(let v)? = self.body else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 22)
+    }()
+    case .audienceKeysRequest?: try {
+      guard case .audienceKeysRequest(let v)? = self.body else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 23)
+    }()
+    case .audienceKeysReply?: try {
+      guard case .audienceKeysReply(let v)? = self.body else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 24)
+    }()
+    case .peerQuery?: try {
+      guard case .peerQuery(let v)? = self.body else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 25)
+    }()
+    case .peerQueryReply?: try {
+      guard case .peerQueryReply(let v)? = self.body else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 26)
     }()
     case nil: break
     }
@@ -623,6 +998,334 @@ nonisolated extension WireDhtNodesReply: SwiftProtobuf.Message, SwiftProtobuf._M
 
   public static func ==(lhs: WireDhtNodesReply, rhs: WireDhtNodesReply) -> Bool {
     if lhs.nodes != rhs.nodes {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension WireProfileRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ProfileRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap()
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    // Load everything into unknown fields
+    while try decoder.nextFieldNumber() != nil {}
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: WireProfileRequest, rhs: WireProfileRequest) -> Bool {
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension WireProfileReply: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ProfileReply"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}found\0\u{1}name\0\u{1}interests\0\u{1}location\0\u{1}seq\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularBoolField(value: &self.found) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.name) }()
+      case 3: try { try decoder.decodeRepeatedStringField(value: &self.interests) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.location) }()
+      case 5: try { try decoder.decodeSingularInt64Field(value: &self.seq) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.found != false {
+      try visitor.visitSingularBoolField(value: self.found, fieldNumber: 1)
+    }
+    if !self.name.isEmpty {
+      try visitor.visitSingularStringField(value: self.name, fieldNumber: 2)
+    }
+    if !self.interests.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.interests, fieldNumber: 3)
+    }
+    if !self.location.isEmpty {
+      try visitor.visitSingularStringField(value: self.location, fieldNumber: 4)
+    }
+    if self.seq != 0 {
+      try visitor.visitSingularInt64Field(value: self.seq, fieldNumber: 5)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: WireProfileReply, rhs: WireProfileReply) -> Bool {
+    if lhs.found != rhs.found {return false}
+    if lhs.name != rhs.name {return false}
+    if lhs.interests != rhs.interests {return false}
+    if lhs.location != rhs.location {return false}
+    if lhs.seq != rhs.seq {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension WireAudienceKeysRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".AudienceKeysRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap()
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    // Load everything into unknown fields
+    while try decoder.nextFieldNumber() != nil {}
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: WireAudienceKeysRequest, rhs: WireAudienceKeysRequest) -> Bool {
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension WireAudienceKeyGrant: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".AudienceKeyGrant"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}audience\0\u{1}generation\0\u{1}key\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularEnumField(value: &self.audience) }()
+      case 2: try { try decoder.decodeSingularUInt32Field(value: &self.generation) }()
+      case 3: try { try decoder.decodeSingularBytesField(value: &self.key) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.audience != .unspecified {
+      try visitor.visitSingularEnumField(value: self.audience, fieldNumber: 1)
+    }
+    if self.generation != 0 {
+      try visitor.visitSingularUInt32Field(value: self.generation, fieldNumber: 2)
+    }
+    if !self.key.isEmpty {
+      try visitor.visitSingularBytesField(value: self.key, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: WireAudienceKeyGrant, rhs: WireAudienceKeyGrant) -> Bool {
+    if lhs.audience != rhs.audience {return false}
+    if lhs.generation != rhs.generation {return false}
+    if lhs.key != rhs.key {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension WireAudienceKeysReply: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".AudienceKeysReply"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}keys\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedMessageField(value: &self.keys) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.keys.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.keys, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: WireAudienceKeysReply, rhs: WireAudienceKeysReply) -> Bool {
+    if lhs.keys != rhs.keys {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension WirePeerQuery: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".PeerQuery"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}text\0\u{1}interests\0\u{1}max\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.text) }()
+      case 2: try { try decoder.decodeRepeatedStringField(value: &self.interests) }()
+      case 3: try { try decoder.decodeSingularUInt32Field(value: &self.max) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.text.isEmpty {
+      try visitor.visitSingularStringField(value: self.text, fieldNumber: 1)
+    }
+    if !self.interests.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.interests, fieldNumber: 2)
+    }
+    if self.max != 0 {
+      try visitor.visitSingularUInt32Field(value: self.max, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: WirePeerQuery, rhs: WirePeerQuery) -> Bool {
+    if lhs.text != rhs.text {return false}
+    if lhs.interests != rhs.interests {return false}
+    if lhs.max != rhs.max {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension WireDiscoveredProfile: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".DiscoveredProfile"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}peer_id\0\u{1}name\0\u{1}interests\0\u{1}location\0\u{1}seq\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularBytesField(value: &self.peerID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.name) }()
+      case 3: try { try decoder.decodeRepeatedStringField(value: &self.interests) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.location) }()
+      case 5: try { try decoder.decodeSingularInt64Field(value: &self.seq) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.peerID.isEmpty {
+      try visitor.visitSingularBytesField(value: self.peerID, fieldNumber: 1)
+    }
+    if !self.name.isEmpty {
+      try visitor.visitSingularStringField(value: self.name, fieldNumber: 2)
+    }
+    if !self.interests.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.interests, fieldNumber: 3)
+    }
+    if !self.location.isEmpty {
+      try visitor.visitSingularStringField(value: self.location, fieldNumber: 4)
+    }
+    if self.seq != 0 {
+      try visitor.visitSingularInt64Field(value: self.seq, fieldNumber: 5)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: WireDiscoveredProfile, rhs: WireDiscoveredProfile) -> Bool {
+    if lhs.peerID != rhs.peerID {return false}
+    if lhs.name != rhs.name {return false}
+    if lhs.interests != rhs.interests {return false}
+    if lhs.location != rhs.location {return false}
+    if lhs.seq != rhs.seq {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension WirePeerReferral: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".PeerReferral"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}peer_id\0\u{1}host\0\u{1}port\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularBytesField(value: &self.peerID) }()
+      case 2: try { try decoder.decodeSingularBytesField(value: &self.host) }()
+      case 3: try { try decoder.decodeSingularUInt32Field(value: &self.port) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.peerID.isEmpty {
+      try visitor.visitSingularBytesField(value: self.peerID, fieldNumber: 1)
+    }
+    if !self.host.isEmpty {
+      try visitor.visitSingularBytesField(value: self.host, fieldNumber: 2)
+    }
+    if self.port != 0 {
+      try visitor.visitSingularUInt32Field(value: self.port, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: WirePeerReferral, rhs: WirePeerReferral) -> Bool {
+    if lhs.peerID != rhs.peerID {return false}
+    if lhs.host != rhs.host {return false}
+    if lhs.port != rhs.port {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension WirePeerQueryReply: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".PeerQueryReply"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}results\0\u{1}busy\0\u{1}referrals\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedMessageField(value: &self.results) }()
+      case 2: try { try decoder.decodeSingularBoolField(value: &self.busy) }()
+      case 3: try { try decoder.decodeRepeatedMessageField(value: &self.referrals) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.results.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.results, fieldNumber: 1)
+    }
+    if self.busy != false {
+      try visitor.visitSingularBoolField(value: self.busy, fieldNumber: 2)
+    }
+    if !self.referrals.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.referrals, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: WirePeerQueryReply, rhs: WirePeerQueryReply) -> Bool {
+    if lhs.results != rhs.results {return false}
+    if lhs.busy != rhs.busy {return false}
+    if lhs.referrals != rhs.referrals {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
