@@ -24,6 +24,30 @@ public enum NodeLauncher {
         onListening: @escaping @Sendable (HostPort, PeerID) -> Void,
         onStatistics: @escaping @Sendable (String) -> Void = { _ in }
     ) async throws {
+        // With port 0 the system picks the TCP port, and the same number may be taken on UDP by
+        // another program: then the node starts again on another port, a few times at most.
+        var attempt = 1
+        while true {
+            do {
+                return try await runOnce(
+                    directory: directory, listen: listen, configuration: configuration, bootstrap: bootstrap,
+                    rendezvous: rendezvous, servesRendezvous: servesRendezvous, dhtConfiguration: dhtConfiguration,
+                    statsEvery: statsEvery, onListening: onListening, onStatistics: onStatistics)
+            } catch DHTNodeError.bindFailed(let address, let reason) where listen.port == 0 && attempt < 5 {
+                Logger(label: "peerdex.node").info(
+                    "UDP port taken, starting on another", metadata: ["address": "\(address)", "reason": "\(reason)"])
+                attempt += 1
+            }
+        }
+    }
+
+    /// One start of the node on `listen` (see `run`).
+    private static func runOnce(
+        directory: DataDirectory, listen: HostPort, configuration: NodeConfiguration, bootstrap: [DHTEndpoint],
+        rendezvous: [PeerAddress], servesRendezvous: Bool, dhtConfiguration: DHTEngineConfiguration,
+        statsEvery: Duration?, onListening: @escaping @Sendable (HostPort, PeerID) -> Void,
+        onStatistics: @escaping @Sendable (String) -> Void
+    ) async throws {
         let book = try ContactBook.open(directory)
         let identity = book.identity
         let logger = Logger(label: "peerdex.node")

@@ -52,8 +52,10 @@ public final class DHTNode: Sendable {
         let silenced = silenced
         let channel: any Channel
         do {
+            // No SO_REUSEADDR: on Linux it lets two UDP sockets bound to port 0 be given the same
+            // port, and the datagrams for both then reach one (a bench node once sat with an
+            // empty table that way). UDP needs no TIME_WAIT escape to be bound again at once.
             channel = try await DatagramBootstrap(group: group)
-                .channelOption(.socketOption(.so_reuseaddr), value: 1)
                 .channelOption(.maxMessagesPerRead, value: 16)
                 .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: Self.largestDatagram))
                 .channelInitializer { channel in
