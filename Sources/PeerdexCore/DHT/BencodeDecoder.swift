@@ -97,6 +97,15 @@ public struct BencodeDecoder {
 
     /// A canonical decimal integer ending at `terminator`, which is consumed.
     private mutating func integer(until terminator: UInt8) throws(BencodeError) -> Int64 {
+        try Self.canonicalInteger(in: input, at: &offset, end: end, until: terminator)
+    }
+
+    /// A canonical decimal integer in `input` from `offset` to `terminator` (consumed), read
+    /// before `end`: the one reading of integers both this decoder and `KRPCScanner` use, so that
+    /// they accept and refuse the same bytes with the same errors.
+    static func canonicalInteger(in input: [UInt8], at offset: inout Int, end: Int, until terminator: UInt8)
+        throws(BencodeError) -> Int64
+    {
         let start = offset
         var negative = false
         if offset < end, input[offset] == UInt8(ascii: "-") {

@@ -124,38 +124,9 @@ struct KRPCScanner {
         return a.count < b.count
     }
 
-    /// A canonical decimal integer ending at `terminator`, which is consumed.
+    /// A canonical decimal integer ending at `terminator`, which is consumed (as the decoder reads it).
     private mutating func integer(until terminator: UInt8) throws(BencodeError) -> Int64 {
-        let start = offset
-        var negative = false
-        if offset < input.count, input[offset] == UInt8(ascii: "-") {
-            negative = true
-            offset += 1
-        }
-        let digitsStart = offset
-        var magnitude: UInt64 = 0
-        while offset < input.count, input[offset] != terminator {
-            let byte = input[offset]
-            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else {
-                throw .unexpectedByte(byte, offset: offset)
-            }
-            let (times10, overflow1) = magnitude.multipliedReportingOverflow(by: 10)
-            let (sum, overflow2) = times10.addingReportingOverflow(UInt64(byte - UInt8(ascii: "0")))
-            guard !overflow1, !overflow2 else { throw .malformedInteger(offset: start) }
-            magnitude = sum
-            offset += 1
-        }
-        guard offset < input.count else { throw .truncated }
-        let digitCount = offset - digitsStart
-        guard digitCount > 0 else { throw .malformedInteger(offset: start) }
-        if input[digitsStart] == UInt8(ascii: "0"), digitCount > 1 || negative { throw .malformedInteger(offset: start) }
-        offset += 1
-        if negative {
-            guard magnitude <= UInt64(Int64.max) + 1 else { throw .malformedInteger(offset: start) }
-            return magnitude == UInt64(Int64.max) + 1 ? .min : -Int64(magnitude)
-        }
-        guard magnitude <= UInt64(Int64.max) else { throw .malformedInteger(offset: start) }
-        return Int64(magnitude)
+        try BencodeDecoder.canonicalInteger(in: input, at: &offset, end: input.count, until: terminator)
     }
 
     /// A byte string's bytes, without copying them.
