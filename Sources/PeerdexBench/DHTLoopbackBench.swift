@@ -130,7 +130,8 @@ struct DHTLoopbackBench: @unchecked Sendable {
             for (node, _) in nodes { _ = try await node.run(.findNode(node.localID)) }
         }
         // A node left with an empty table joins again, as a real node retries its bootstrap; how
-        // many needed it is reported (it happens now and then, and is not understood yet).
+        // many needed it is reported. (It happened while two nodes could be given one UDP port,
+        // see DHTNode.start; kept as a guard.)
         var rejoined = [Int]()
         for (index, (node, _)) in nodes.enumerated() where try await node.inspect({ $0.routing.count }) == 0 {
             rejoined.append(index)
