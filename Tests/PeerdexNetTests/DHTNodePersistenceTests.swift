@@ -61,7 +61,7 @@ import Testing
     }
 
     @Test func aRestartedNodeRejoinsFromItsSavedNodesAlone() async throws {
-        try await DHTNodeTests.withNetwork(10) { nodes, _ in
+        try await DHTNodeTests.withNetwork(10, stablePorts: true) { nodes, _ in
             // Given a node that held an item and published its own, saved and stopped
             let persistence = MemoryPersistence()
             let old = try await Self.saveAndStopAHolder(nodes, to: persistence)
@@ -96,7 +96,7 @@ import Testing
     }
 
     @Test func restoreRejoinsAndSavesRoundTrip() async throws {
-        try await DHTNodeTests.withNetwork(10) { nodes, _ in
+        try await DHTNodeTests.withNetwork(10, stablePorts: true) { nodes, _ in
             // Given a node's saved state
             let persistence = MemoryPersistence()
             let old = try await Self.saveAndStopAHolder(nodes, to: persistence)

@@ -11,8 +11,12 @@ import Testing
 /// items with replication, and announcing peers.
 @Suite(.timeLimit(.minutes(1))) struct DHTNodeTests {
     /// `count` nodes on 127.0.0.1, each bootstrapped from the first; stopped after `body`.
+    /// Starts `count` nodes on 127.0.0.1 that know each other, runs `body`, and stops them.
+    /// With `stablePorts`, nodes bind ports outside Linux's ephemeral range (32768–60999), so a
+    /// port given back by a stopped node cannot be handed to another test's port-0 bind before
+    /// the node comes back on it.
     static func withNetwork(
-        _ count: Int, configuration: DHTEngineConfiguration = DHTEngineConfiguration(),
+        _ count: Int, configuration: DHTEngineConfiguration = DHTEngineConfiguration(), stablePorts: Bool = false,
         _ body: ([DHTNode], [DHTEndpoint]) async throws -> Void
     ) async throws {
         var random = SeededRandom(defaultSeed: 10)
@@ -20,7 +24,7 @@ import Testing
         var endpoints = [DHTEndpoint]()
         for _ in 0..<count {
             let node = DHTNode(localID: NodeID(random: &random), configuration: configuration, logger: Logger(label: "test.dht"))
-            let bound = try await node.start(bindingTo: HostPort(host: "127.0.0.1", port: 0))
+            let bound = try await stablePorts ? startOutsideEphemeralRange(node) : node.start(bindingTo: HostPort(host: "127.0.0.1", port: 0))
             nodes.append(node)
             endpoints.append(DHTEndpoint(ip: .v4(0x7f00_0001), port: UInt16(bound.port)))
         }
@@ -34,6 +38,20 @@ import Testing
             throw error
         }
         for node in nodes { await node.shutdown() }
+    }
+
+    /// Binds `node` to a free port below the ephemeral range, trying random ones.
+    static func startOutsideEphemeralRange(_ node: DHTNode) async throws -> HostPort {
+        var lastError: Error?
+        for _ in 0..<50 {
+            do {
+                return try await node.start(bindingTo: HostPort(host: "127.0.0.1", port: Int.random(in: 20_000..<32_768)))
+            } catch let error as DHTNodeError {
+                guard case .bindFailed = error else { throw error }
+                lastError = error
+            }
+        }
+        throw lastError!
     }
 
     @Test func nodesBoundToPortZeroAreGivenPortsOfTheirOwn() async throws {
