@@ -98,8 +98,9 @@ let package = Package(
         .testTarget(
             name: "PeerdexAppTests",
             dependencies: [
-                "PeerdexApp", "PeerdexCore", "PeerdexStore", "PeerdexTUI", "PeerdexTestSupport",
+                "PeerdexApp", "PeerdexCore", "PeerdexNet", "PeerdexStore", "PeerdexTUI", "PeerdexTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .testTarget(

@@ -77,6 +77,7 @@ public final class DHTService: Sendable {
             if elapsed >= nextAnnounce {
                 nextAnnounce = elapsed + Self.announceInterval
                 await announce()
+                await announceInterests()
             }
             try? await Task.sleep(for: .seconds(Self.profileCheckInterval))
             elapsed += Self.profileCheckInterval
@@ -131,25 +132,27 @@ public final class DHTService: Sendable {
         }
     }
 
-    /// Publishes the profile when it is public and changed since `publishedSeq`; withdraws it
-    /// when it is no longer public. Returns the seq now published (or -1).
+    /// Publishes the profile record the privacy controller asks for when the profile changed
+    /// since `publishedSeq`: open for a public profile, sealed under the audience's key for a
+    /// `contacts` or `friends` one; withdraws it when the profile turned private. Returns the
+    /// seq now published (or -1).
     func publishProfileIfChanged(after publishedSeq: Int64) async -> Int64 {
-        let profile: Profile
-        do { profile = try book.profile() } catch {
+        let controller: PrivacyController
+        do { controller = try DiscoveryServing.controller(of: book) } catch {
             logger.error("cannot read the profile", metadata: ["error": "\(error)"])
             return publishedSeq
         }
-        guard profile.visibility == .public, profile.seq > 0 else {
+        let profile = controller.profile
+        guard profile.seq > 0, let record = record(for: controller) else {
             if publishedSeq >= 0 {
                 let target = MutableItem.target(publicKey: book.identity.peerID.publicKey, salt: ProfileRecord.salt)
                 try? await node.modify { $0.withdraw(target) }
-                logger.info("profile no longer public: stopped publishing it")
+                logger.info("profile private: stopped publishing it")
             }
             return -1
         }
         guard profile.seq != publishedSeq else { return publishedSeq }
         do {
-            let record = ProfileRecord(profile: profile, port: UInt16(clamping: tcpPort))
             let item = try MutableItem.sign(
                 value: record.bencodeValue, seq: profile.seq, salt: ProfileRecord.salt, with: book.identity.signingKey)
             let result = try await node.publish(item)
@@ -157,13 +160,59 @@ public final class DHTService: Sendable {
             logger.log(
                 level: acknowledged >= required ? .info : .warning, "profile published",
                 metadata: [
-                    "seq": "\(profile.seq)", "acknowledged": "\(acknowledged)", "required": "\(required)",
-                    "refusals": "\(refusals.map { "\($0.code) \($0.message)" })",
+                    "seq": "\(profile.seq)", "visibility": "\(profile.visibility)", "acknowledged": "\(acknowledged)",
+                    "required": "\(required)", "refusals": "\(refusals.map { "\($0.code) \($0.message)" })",
                 ])
             return profile.seq
         } catch {
             logger.error("cannot publish the profile", metadata: ["error": "\(error)"])
             return publishedSeq
+        }
+    }
+
+    /// The record to publish, or nil when nothing is (a private profile, or a sealed one whose
+    /// key cannot be read or made).
+    private func record(for controller: PrivacyController) -> ProfileRecord? {
+        let capabilities = controller.preferences.shareWithDiscoveryPeers ? [PeerCapability.contactDiscovery] : []
+        let port = UInt16(clamping: tcpPort)
+        switch controller.publishedRecord {
+        case .nothing:
+            return nil
+        case .open(let profile):
+            return ProfileRecord(
+                content: .open(name: profile.name, interests: profile.interests, location: profile.location), port: port,
+                capabilities: capabilities)
+        case .sealed(let audience, let profile):
+            do {
+                var key = try book.audienceKey(for: audience)
+                if key == nil {
+                    try book.syncAudienceKeys()
+                    key = try book.audienceKey(for: audience)
+                }
+                guard let key else { return nil }
+                var random = SystemRandomNumberGenerator()
+                let content = try ProfileSealer.seal(
+                    ProfileSealer.OpenFields(name: profile.name, interests: profile.interests, location: profile.location),
+                    ownerKey: book.identity.peerID.publicKey, with: key, using: &random)
+                return ProfileRecord(content: content, port: port, capabilities: capabilities)
+            } catch {
+                logger.error("cannot seal the profile", metadata: ["error": "\(error)"])
+                return nil
+            }
+        }
+    }
+
+    /// Announces our TCP port under the info-hash of each interest of a public profile, so that
+    /// `findPeersByInterest` finds us; a profile that is not public announces none.
+    func announceInterests() async {
+        guard let controller = try? DiscoveryServing.controller(of: book), case .open(let profile) = controller.publishedRecord
+        else { return }
+        for tag in InterestTag.tags(of: profile.interests).sorted() {
+            do {
+                _ = try await node.run(.announce(tag.infoHash, port: UInt16(clamping: tcpPort)))
+            } catch {
+                logger.error("cannot announce an interest", metadata: ["interest": "\(tag)", "error": "\(error)"])
+            }
         }
     }
 

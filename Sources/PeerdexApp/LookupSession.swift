@@ -82,7 +82,7 @@ public enum LookupSession {
 
     /// Joins through `bootstrap`, then, if no node answered, through the nodes the `rendezvous`
     /// servers hand out; the join that found nodes, or an error that says what each way said.
-    private static func join(_ node: DHTNode, bootstrap: [DHTEndpoint], rendezvous: [PeerAddress]) async throws
+    static func join(_ node: DHTNode, bootstrap: [DHTEndpoint], rendezvous: [PeerAddress]) async throws
         -> DHTOperationResult
     {
         var failures = [String]()

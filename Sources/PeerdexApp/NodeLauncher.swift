@@ -49,55 +49,34 @@ public enum NodeLauncher {
         onStatistics: @escaping @Sendable (String) -> Void
     ) async throws {
         let book = try ContactBook.open(directory)
-        let identity = book.identity
         let logger = Logger(label: "peerdex.node")
-        let rendezvousHandler = servesRendezvous ? RendezvousHandler() : nil
-        let node = PeerdexNode(
-            identity: identity.handshakeIdentity, configuration: configuration, logger: logger,
-            handler: rendezvousHandler)
+        // Installed before the node starts, so that a signal during the start is not lost.
+        let runtime = LockedValue<NodeRuntime?>(nil)
+        let stopping = LockedValue(false)
         let signals = ShutdownSignals { signal in
             logger.info("stopping", metadata: ["signal": "\(signal)"])
-            Task { await node.shutdown() }
+            stopping.withLock { $0 = true }
+            Task { await runtime.value?.shutdown() }
         }
         defer { signals.cancel() }
-        let (bound, boundContinuation) = AsyncStream.makeStream(of: HostPort.self)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                defer { boundContinuation.finish() }
-                try await node.run(listeningOn: listen) { address in boundContinuation.yield(address) }
-            }
-            var dht: DHTService?
-            for await address in bound {
-                do {
-                    dht = try await DHTService.start(
-                        book: book, host: address.host, port: address.port, bootstrap: bootstrap,
-                        rendezvous: rendezvous, configuration: dhtConfiguration, logger: Logger(label: "peerdex.dht"))
-                } catch {
-                    await node.shutdown()
-                    throw error
-                }
-                if let dht { rendezvousHandler?.serve(from: dht.node) }
-                onListening(address, identity.peerID)
-                break
-            }
-            guard let dht else { return try await group.waitForAll() }
-            let statistics = StatisticsSignal { Task { onStatistics(await dht.statistics()) } }
-            defer { statistics.cancel() }
-            group.addTask { await dht.run() }
-            if let statsEvery {
-                group.addTask {
-                    while !Task.isCancelled {
-                        try await Task.sleep(for: statsEvery)
-                        onStatistics(await dht.statistics())
-                    }
+        let started = try await NodeRuntime.start(
+            book: book, listen: listen, configuration: configuration, bootstrap: bootstrap, rendezvous: rendezvous,
+            servesRendezvous: servesRendezvous, dhtConfiguration: dhtConfiguration, logger: logger)
+        runtime.withLock { $0 = started }
+        if stopping.value { await started.shutdown() }
+        onListening(started.address, book.identity.peerID)
+        let statistics = StatisticsSignal { Task { onStatistics(await started.dht.statistics()) } }
+        defer { statistics.cancel() }
+        let periodic = statsEvery.map { interval in
+            Task {
+                while !Task.isCancelled {
+                    try await Task.sleep(for: interval)
+                    onStatistics(await started.dht.statistics())
                 }
             }
-            // The node's run ends at shutdown; the DHT's tasks end with it.
-            try await group.next()
-            group.cancelAll()
-            await dht.shutdown()
         }
-        logger.info("stopped")
+        defer { periodic?.cancel() }
+        try await started.run()
     }
 }
 

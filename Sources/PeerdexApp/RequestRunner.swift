@@ -15,6 +15,8 @@ public final class RequestRunner: @unchecked Sendable {
 
     private let perform: Perform
     private let post: @Sendable ([Message]) -> Void
+    /// Where network searches go (their answers stream in as messages); nil leaves them to `perform`.
+    private let network: TUINetwork?
     private let logger: Logger
     private let mutations = DispatchQueue(label: "peerdex.tui.mutations")
     private let loads = DispatchQueue(label: "peerdex.tui.loads")
@@ -24,17 +26,30 @@ public final class RequestRunner: @unchecked Sendable {
     private var queued = Set<RequestID>()
 
     /// A runner that performs requests with `perform` and hands answers to `post`.
-    public init(
+    public convenience init(
         perform: @escaping @Sendable (Request) -> Result<Answer, RequestFailure>,
         post: @escaping @Sendable ([Message]) -> Void, logger: Logger = Logger(label: "peerdex.requests")
     ) {
+        self.init(perform: perform, post: post, network: nil, logger: logger)
+    }
+
+    /// A runner that hands network searches to `network`.
+    init(
+        perform: @escaping @Sendable (Request) -> Result<Answer, RequestFailure>,
+        post: @escaping @Sendable ([Message]) -> Void, network: TUINetwork?, logger: Logger
+    ) {
         self.perform = perform
         self.post = post
+        self.network = network
         self.logger = logger
     }
 
     /// Starts a request; its answer is posted later, from another thread.
     public func submit(_ id: RequestID, _ request: Request) {
+        if case .networkSearch(let query) = request, let network {
+            network.search(id, query: query)
+            return
+        }
         _ = lock.withLock { queued.insert(id) }
         queue(for: request).async { [self] in
             guard lock.withLock({ queued.remove(id) != nil }) else { return }  // cancelled
@@ -52,6 +67,7 @@ public final class RequestRunner: @unchecked Sendable {
     /// Skips a request that has not started yet.
     public func cancel(_ id: RequestID) {
         _ = lock.withLock { queued.remove(id) }
+        network?.cancel(id)
     }
 
     /// Waits until every mutation submitted so far has been performed (answered or failed), or
@@ -65,9 +81,9 @@ public final class RequestRunner: @unchecked Sendable {
 
     private func queue(for request: Request) -> DispatchQueue {
         switch request {
-        case .search: return searches
-        case .loadCounts, .loadWindow: return loads
-        case .addContact, .setFavorite, .setBlocked, .updateContact, .removeContact: return mutations
+        case .search, .networkSearch: return searches
+        case .loadCounts, .loadWindow, .loadProfile: return loads
+        case .addContact, .setFavorite, .setBlocked, .updateContact, .removeContact, .updateProfile: return mutations
         }
     }
 }

@@ -27,6 +27,15 @@ public struct TUICommandExecutor: Sendable {
         }
     }
 
+    /// As `contacts block` and `remove` do: forgets the keys a peer we lost handed us, and
+    /// rotates the audiences it left, so that the next record is sealed under a key it never had.
+    /// The change itself is committed already: a failure here must not report it as failed, and
+    /// the next sync (the node's, or any `profile set`) catches up, since the store flags it.
+    private func keepAudienceKeys(afterLosing peer: PeerID?) {
+        if let peer { try? book.forgetAudienceKeys(from: peer) }
+        _ = try? book.syncAudienceKeys()
+    }
+
     private func answer(_ request: Request) throws(AppError) -> Answer {
         switch request {
         case .loadCounts:
@@ -53,6 +62,7 @@ public struct TUICommandExecutor: Sendable {
             return .done(isFavorite ? "★ \(contact.displayName) is a favorite" : "\(contact.displayName) is no longer a favorite")
         case .setBlocked(let id, let isBlocked):
             let contact = try book.store { try $0.setBlocked(id, isBlocked, at: ContactBook.now()) }
+            keepAudienceKeys(afterLosing: isBlocked ? id : nil)
             return .done(isBlocked ? "Blocked \(contact.displayName)" : "Unblocked \(contact.displayName)")
         case .updateContact(let id, let alias, let note):
             let now = ContactBook.now()
@@ -66,7 +76,18 @@ public struct TUICommandExecutor: Sendable {
             return .done("Saved \(contact.displayName)")
         case .removeContact(let id):
             let removed = try book.store { try $0.remove(id) }
+            keepAudienceKeys(afterLosing: id)
             return .done("Removed \(removed.displayName)")
+        case .networkSearch:
+            // PLACEHOLDER until the engine is wired: network results come from the node as
+            // `Message.networkResults`, not from the store; the Search pane shows this reason.
+            throw .network("not available yet")
+        case .loadProfile:
+            return .profile(try book.profile())
+        case .updateProfile(let change):
+            let (profile, changed) = try book.updateProfile(change)
+            guard changed else { return .done("Your profile is unchanged") }
+            return .done("Saved your profile (visibility: \(profile.visibility.rawValue))")
         }
     }
 

@@ -18,12 +18,14 @@ public struct TUIRunner {
 
     let book: ContactBook
     let settings: TUISettings
+    let network: TUINetworkSettings
     let logger = Logger(label: "peerdex.tui")
 
-    /// A runner over an opened book with the user's settings.
-    public init(book: ContactBook, settings: TUISettings) {
+    /// A runner over an opened book with the user's settings and its in-process node's.
+    public init(book: ContactBook, settings: TUISettings, network: TUINetworkSettings = TUINetworkSettings()) {
         self.book = book
         self.settings = settings
+        self.network = network
     }
 
     /// Runs until the user quits or a signal asks the process to end; the terminal is restored on
@@ -49,7 +51,8 @@ public struct TUIRunner {
         let signals = try SignalPipe(catching: [SIGINT, SIGTERM, SIGHUP, SIGWINCH], terminating: [SIGINT, SIGTERM, SIGHUP])
         let inbox = try MessageInbox()
         let executor = TUICommandExecutor(book: book)
-        let runner = RequestRunner(perform: executor.perform, post: inbox.post, logger: logger)
+        let node = TUINetwork(book: book, settings: network, post: inbox.post)
+        let runner = RequestRunner(perform: executor.perform, post: inbox.post, network: node, logger: logger)
         let watcher = try? StoreChangeWatcher(database: book.database, directory: book.dataDirectory.path)
         let terminal = Terminal(monochrome: settings.noColor)
         defer { terminal.restore() }
@@ -59,7 +62,9 @@ public struct TUIRunner {
             utcOffset: TimeZone.current.secondsFromGMT())
         let loop = TUIEventLoop(
             model: model, screen: terminal, inbox: inbox, runner: runner, signals: signals, watcher: watcher)
+        node.start()
         let outcome = loop.run(width: terminal.width, height: terminal.height)
+        node.stop(timeout: .seconds(3))
         if !runner.finishMutations(timeout: Self.quitGrace) {
             logger.warning("quit while a change was still being saved after \(Int(Self.quitGrace)) s")
         }

@@ -23,14 +23,7 @@ struct DHTLoopbackBench: @unchecked Sendable {
     let options: BenchOptions
 
     func run() throws {
-        let done = DispatchSemaphore(value: 0)
-        let outcome = Locked<Result<Void, any Error>>(.success(()))
-        Task {
-            do { try await measure() } catch { outcome.set(.failure(error)) }
-            done.signal()
-        }
-        done.wait()
-        try outcome.value.get()
+        try runBlocking { try await measure() }
     }
 
     private func measure() async throws {

@@ -22,22 +22,13 @@ struct NetBench: @unchecked Sendable {
 
     func run() throws {
         let options = workspace.options
-        let done = DispatchSemaphore(value: 0)
-        let outcome = Locked<Result<Void, any Error>>(.success(()))
-        Task {
-            do {
-                if options.wantsAny(["net.handshake.p50", "net.handshake.p99", "net.ping.p50", "net.ping.p99"]) {
-                    try await latencies()
-                }
-                if options.wants("net.requests_per_s") { try await throughput() }
-                if options.wants("net.conn.1000.rss") { try await idleConnections() }
-            } catch {
-                outcome.set(.failure(error))
+        try runBlocking {
+            if options.wantsAny(["net.handshake.p50", "net.handshake.p99", "net.ping.p50", "net.ping.p99"]) {
+                try await latencies()
             }
-            done.signal()
+            if options.wants("net.requests_per_s") { try await throughput() }
+            if options.wants("net.conn.1000.rss") { try await idleConnections() }
         }
-        done.wait()
-        try outcome.value.get()
     }
 
     // MARK: - Figures

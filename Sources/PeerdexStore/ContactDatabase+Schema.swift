@@ -187,6 +187,62 @@ extension ContactDatabase {
                     """
             )
         }
+        migrator.registerMigration("v6-discovery") { db in
+            // Discovery (ContactDatabase+Discovery.swift). The sharing switches are one row (id 1),
+            // created off so that nothing is shared until the user chooses to. Our own audience
+            // keys are one row per audience (the current generation only), with the members the
+            // audience had when the keys were last synced, so that any later process can tell who
+            // left and rotate. Keys handed to us are kept per owner, bounded as AudienceKeyring
+            // bounds them; lengths are checked when read back, so a damaged row is skipped.
+            try db.execute(
+                sql: """
+                    CREATE TABLE discoverySharing (
+                        id INTEGER PRIMARY KEY CHECK (id = 1),
+                        shareWithDiscoveryPeers BOOLEAN NOT NULL DEFAULT 0,
+                        allowContactSharing BOOLEAN NOT NULL DEFAULT 0
+                    );
+                    INSERT INTO discoverySharing (id) VALUES (1);
+                    CREATE TABLE audienceKey (
+                        audience TEXT PRIMARY KEY CHECK (audience IN ('contacts', 'friends')),
+                        generation INTEGER NOT NULL CHECK (generation >= 0),
+                        keyBytes BLOB NOT NULL
+                    );
+                    CREATE TABLE audienceMember (
+                        audience TEXT NOT NULL,
+                        peerId TEXT NOT NULL,
+                        PRIMARY KEY (audience, peerId)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE receivedAudienceKey (
+                        id INTEGER PRIMARY KEY,
+                        owner TEXT NOT NULL,
+                        audience TEXT NOT NULL,
+                        generation INTEGER NOT NULL,
+                        keyBytes BLOB NOT NULL,
+                        receivedAt INTEGER NOT NULL
+                    );
+                    CREATE INDEX receivedAudienceKey_by_owner ON receivedAudienceKey(owner);
+
+                    -- Set whenever a change to the book may change an audience, so that a sync with
+                    -- nothing to do skips comparing 100,000 members. Only the first such row of a
+                    -- bulk import writes; the rest find the flag set.
+                    CREATE TABLE audienceSync (
+                        id INTEGER PRIMARY KEY CHECK (id = 1),
+                        membersChanged BOOLEAN NOT NULL DEFAULT 1
+                    );
+                    INSERT INTO audienceSync (id) VALUES (1);
+                    CREATE TRIGGER contact_joins_audiences AFTER INSERT ON contact
+                    WHEN NEW.blockedAt IS NULL AND NOT (SELECT membersChanged FROM audienceSync WHERE id = 1)
+                    BEGIN UPDATE audienceSync SET membersChanged = 1 WHERE id = 1; END;
+                    CREATE TRIGGER contact_leaves_audiences AFTER DELETE ON contact
+                    WHEN NOT (SELECT membersChanged FROM audienceSync WHERE id = 1)
+                    BEGIN UPDATE audienceSync SET membersChanged = 1 WHERE id = 1; END;
+                    CREATE TRIGGER contact_changes_audiences AFTER UPDATE ON contact
+                    WHEN (OLD.blockedAt IS NULL) IS NOT (NEW.blockedAt IS NULL) OR OLD.isFriend IS NOT NEW.isFriend
+                        OR OLD.peerId IS NOT NEW.peerId
+                    BEGIN UPDATE audienceSync SET membersChanged = 1 WHERE id = 1; END;
+                    """
+            )
+        }
         return migrator
     }
 }

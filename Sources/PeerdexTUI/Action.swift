@@ -30,7 +30,7 @@ public enum Action: String, CaseIterable, Hashable, Sendable {
     case openDetails = "details"
     /// Start an incremental search.
     case search
-    /// Add a contact from a peer ID or invite.
+    /// Add a contact from a peer ID or invite, or the selected network result.
     case add
     /// Toggle favorite on the selected contact.
     case toggleFavorite = "favorite"
@@ -44,6 +44,8 @@ public enum Action: String, CaseIterable, Hashable, Sendable {
     case retry
     /// Show your own peer ID and invite.
     case showIdentity = "identity"
+    /// Edit your own profile and who may find it.
+    case editProfile = "profile"
     /// Show the key help.
     case help
     /// Quit.
@@ -74,6 +76,7 @@ public enum Action: String, CaseIterable, Hashable, Sendable {
         case .remove: return "Remove contact (asks)"
         case .retry: return "Retry a failed change"
         case .showIdentity: return "Your peer ID and invite"
+        case .editProfile: return "Edit profile, visibility"
         case .help: return "This help"
         case .quit: return "Quit"
         }
@@ -86,7 +89,7 @@ public enum Action: String, CaseIterable, Hashable, Sendable {
             return "Panes"
         case .moveUp, .moveDown, .pageUp, .pageDown, .top, .bottom, .openDetails: return "Moving"
         case .search, .add, .toggleFavorite, .toggleBlocked, .edit, .remove, .retry: return "Contacts"
-        case .showIdentity, .help, .quit: return "General"
+        case .showIdentity, .editProfile, .help, .quit: return "General"
         }
     }
 }

@@ -76,6 +76,7 @@ extension AppModel {
         list.loadFailure = nil
         lists[window.pane] = list
         clampSelection(window.pane)
+        if !networkRows.isEmpty { refreshNetworkRows() }  // a peer found may be in these rows
         guard window.pane == pane, desiredOffset(pane) != window.offset else { return [] }
         return ensureWindow(pane)
     }
@@ -100,18 +101,22 @@ extension AppModel {
         return commands
     }
 
-    /// Replaces the Search pane's rows; a new query starts again at the first result.
-    mutating func setSearchResults(_ contacts: [Contact]) {
+    /// Replaces the Search pane's local rows; a new query starts again at the first result, and
+    /// new results of the same query (a reload) keep the cursor on the same peer when it is
+    /// still listed, local or network (a network result just added moves up among the local ones).
+    mutating func setSearchResults(_ contacts: [Contact], query: String? = nil) {
         var list = lists[.search] ?? ListState()
-        let sameQuery = list.window?.rows.map(\.peerID) == contacts.map(\.peerID)
+        let sameRows = list.window?.rows.map(\.peerID) == contacts.map(\.peerID)
+        let followed = query != nil && query == searchResultsQuery ? searchPeerID(at: list.selection) : nil
+        searchResultsQuery = query
         list.window = ContactWindow(pane: .search, offset: 0, rows: contacts, total: contacts.count)
-        list.total = contacts.count
-        if !sameQuery {
+        if !sameRows {
             list.selection = 0
             list.top = 0
         }
         lists[.search] = list
-        clampSelection(.search)
+        rebuildNetworkRows()
+        if let followed { selectSearchRow(of: followed) }
     }
 
     // MARK: - Tabs

@@ -47,11 +47,26 @@ extension AppModel {
         case (.search(let query, _), .searchResults(let contacts)):
             guard query == self.query.text, !query.isEmpty else { return [] }
             searchFailure = nil
-            setSearchResults(contacts)
+            setSearchResults(contacts, query: query)
             return []
+        case (.loadProfile, .profile(let profile)):
+            return receive(profile)
         case (let mutation, .done(let text)) where mutation.isMutation:
             message = StatusMessage(text, kind: .success)
             if retryable == mutation { retryable = nil }
+            switch mutation {
+            case .addContact(let invite, _):
+                // Its network row goes when the reload's results come, so the cursor can follow
+                // the peer to its new local row.
+                addedPeers.insert(invite.peerID)
+            case .removeContact(let id):
+                addedPeers.remove(id)
+            case .updateProfile:
+                // The profile is no contact: nothing shown changed.
+                return reloadDeferred ? reloadAfterChange() : []
+            default:
+                break
+            }
             return reloadAfterChange()
         default:
             return []  // an answer of the wrong kind: the app broke the contract; ignore it
@@ -76,7 +91,12 @@ extension AppModel {
             searchFailure = LoadFailure(reason: failure.reason, at: now)
             message = StatusMessage("search failed: \(failure.reason)", kind: .error)
             return []
-        case .addContact, .setFavorite, .setBlocked, .updateContact, .removeContact:
+        case .networkSearch:
+            networkSearchFailed(failure, for: id)
+            return []
+        case .loadProfile:
+            return profileLoadFailed(failure)
+        case .addContact, .setFavorite, .setBlocked, .updateContact, .removeContact, .updateProfile:
             retryable = failure.isTransient ? request : nil
             let hint = failure.isTransient ? " · press \(keymap.label(for: .retry)) to retry" : ""
             message = StatusMessage(failure.reason + hint, kind: .error)
@@ -98,6 +118,7 @@ extension AppModel {
     /// A new time: relative dates move on, and loads that failed long enough ago are retried.
     mutating func tick(_ date: Date) -> [Command] {
         now = date
+        if networkSearch?.isRunning == true { networkSearch?.spinnerFrame += 1 }
         var commands = [Command]()
         if let failure = countsFailure, isDue(failure), latestInFlight(where: { $0 == .loadCounts }) == nil {
             countsFailure = nil

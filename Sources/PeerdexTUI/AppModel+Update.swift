@@ -24,6 +24,14 @@ extension AppModel {
         case .nearbyAvailability(let available):
             nearbyAvailable = available
             return []
+        case .networkResults(let id, let progress):
+            return receive(progress, for: id)
+        case .nodeStatus(let status):
+            let couldSearch = networkAvailable
+            nodeStatus = status
+            // A node that comes up while a query stands searches for it at once.
+            guard !couldSearch, networkAvailable, !query.text.isEmpty else { return [] }
+            return startNetworkSearch(query.text)
         case .terminationRequested:
             return [.quit]
         }
@@ -48,6 +56,8 @@ extension AppModel {
             return handlePromptKey(key, prompt)
         case .confirm(let confirmation):
             return handleConfirmKey(key, confirmation)
+        case .profile(let form):
+            return handleProfileKey(key, form)
         case .help, .identity:
             mode = .browse  // any key closes an overlay
             return []
@@ -72,7 +82,7 @@ extension AppModel {
         case .top: return move(by: -current.total)
         case .bottom: return move(by: current.total)
         case .openDetails:
-            if detailOpen || selectedContact != nil { detailOpen.toggle() }
+            if detailOpen || selectedContact != nil || selectedNetworkPeer != nil { detailOpen.toggle() }
             return []
         case .search:
             if pane != .search { paneBeforeSearch = pane }
@@ -84,8 +94,11 @@ extension AppModel {
             query.selectAll()
             return []
         case .add:
+            if let peer = selectedNetworkPeer { return addNetworkPeer(peer) }
             mode = .prompt(Prompt(step: .addPeer))
             return []
+        case .editProfile:
+            return openProfileForm()
         case .showIdentity:
             mode = .identity
             return []
@@ -104,6 +117,11 @@ extension AppModel {
     /// The actions that need a selected contact.
     private mutating func act(on action: Action) -> [Command] {
         guard let contact = selectedContact else {
+            if let peer = selectedNetworkPeer {
+                let name = peer.name.isEmpty ? peer.peerID.shortText : peer.name
+                message = StatusMessage("\(name) is not in your contacts (press \(keymap.label(for: .add)) to add)")
+                return []
+            }
             let hint = "no contact selected (press \(keymap.label(for: .add)) to add one)"
             message = StatusMessage(hint, kind: .error)
             return []
@@ -163,7 +181,7 @@ extension AppModel {
             searchFailure = nil
             setSearchResults([])
             mode = .browse
-            return cancelRequests(where: \.isSearch) + show(paneBeforeSearch)
+            return cancelRequests(where: \.isSearch) + stopNetworkSearch() + show(paneBeforeSearch)
         case .enter:
             mode = .browse
             query.deselect()
@@ -178,9 +196,12 @@ extension AppModel {
             searchFailure = nil
             if query.text.isEmpty {
                 setSearchResults([])
-                return cancelRequests(where: \.isSearch)
+                return cancelRequests(where: \.isSearch) + stopNetworkSearch()
             }
-            return search(query.text)
+            // The network search first, so that the local one is the last command (and the
+            // first answer): local matches show at once, network ones as they come.
+            let network = networkAvailable ? startNetworkSearch(query.text) : stopNetworkSearch()
+            return network + search(query.text)
         }
     }
 
@@ -258,6 +279,7 @@ extension AppModel {
     /// A click selects a tab or a row (a second click on the selected row opens it); the wheel scrolls.
     private mutating func handle(_ event: MouseEvent) -> [Command] {
         guard mode == .browse, !layout.tooSmall else {
+            // A click closes an overlay, but not the profile form: it holds edits.
             if mode == .help || mode == .identity, event.kind == .press { mode = .browse }
             return []
         }
@@ -274,7 +296,7 @@ extension AppModel {
             let index = current.top + event.row - rows.y
             guard index < current.total else { return [] }
             if index == current.selection {
-                if selectedContact != nil { detailOpen = true }
+                if selectedContact != nil || selectedNetworkPeer != nil { detailOpen = true }
                 return []
             }
             return move(by: index - current.selection)

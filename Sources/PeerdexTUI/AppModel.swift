@@ -45,6 +45,20 @@ public struct AppModel: Hashable, Sendable {
     public var message: StatusMessage?
     /// Whether LAN discovery runs.
     public var nearbyAvailable = false
+    /// The in-process node's state; nil until the app sends one (then no status is shown).
+    public var nodeStatus: NodeStatus?
+
+    // MARK: - Network search
+
+    /// The network search of the current query; nil when the query is empty.
+    public var networkSearch: NetworkSearchState?
+    /// The network results the Search pane shows below the local ones: the ranked results
+    /// without the peers already in the book (as far as the model knows) or in the local results.
+    public var networkRows: [DiscoveredPeer] = []
+    /// The query the local search results were for, to follow the selected peer across a reload.
+    public var searchResultsQuery: String?
+    /// Peers added from this TUI: in the book even when no loaded window shows them yet.
+    public var addedPeers: Set<PeerID> = []
 
     // MARK: - Requests
 
@@ -154,6 +168,8 @@ public enum Mode: Hashable, Sendable {
     case help
     /// The own-identity overlay.
     case identity
+    /// The own-profile form.
+    case profile(ProfileForm)
 }
 
 /// A question on the bottom line with a text answer; a step of adding or editing a contact.

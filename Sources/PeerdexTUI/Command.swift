@@ -57,10 +57,24 @@ public enum Request: Hashable, Sendable {
     case updateContact(PeerID, alias: String, note: String)
     /// Remove a contact from the book → `.done`.
     case removeContact(PeerID)
+    /// Search the network for `query` → `Message.networkResults`, many times, until `finished`.
+    /// Issued at every change of a non-empty query while a node runs (`AppModel.networkAvailable`);
+    /// the app debounces these and cancels older ones. Not a mutation.
+    case networkSearch(query: String)
+    /// Read the user's own profile → `.profile`.
+    case loadProfile
+    /// Save a change to the user's own profile → `.done`.
+    case updateProfile(ProfileChange)
 
     /// Whether the request is a search.
     public var isSearch: Bool {
         if case .search = self { return true }
+        return false
+    }
+
+    /// Whether the request is a network search.
+    public var isNetworkSearch: Bool {
+        if case .networkSearch = self { return true }
         return false
     }
 
@@ -73,8 +87,8 @@ public enum Request: Hashable, Sendable {
     /// Whether the request changes the store (and so is answered only after a commit).
     public var isMutation: Bool {
         switch self {
-        case .loadCounts, .loadWindow, .search: return false
-        case .addContact, .setFavorite, .setBlocked, .updateContact, .removeContact: return true
+        case .loadCounts, .loadWindow, .search, .networkSearch, .loadProfile: return false
+        case .addContact, .setFavorite, .setBlocked, .updateContact, .removeContact, .updateProfile: return true
         }
     }
 }
@@ -87,6 +101,8 @@ public enum Answer: Hashable, Sendable {
     case window(ContactWindow)
     /// Search results, answering `.search`.
     case searchResults([Contact])
+    /// The user's own profile, answering `.loadProfile`.
+    case profile(Profile)
     /// A mutation was committed; the text says what happened ("Added Alice").
     case done(String)
 }

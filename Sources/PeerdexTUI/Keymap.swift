@@ -43,6 +43,7 @@ public struct Keymap: Hashable, Sendable {
         Binding(action: .remove, keys: [.char("d")]),
         Binding(action: .retry, keys: [.char("r")]),
         Binding(action: .showIdentity, keys: [.char("i")]),
+        Binding(action: .editProfile, keys: [.char("p")]),
         Binding(action: .help, keys: [.char("?")]),
         Binding(action: .quit, keys: [.char("q"), .ctrl("c")]),
     ])

@@ -12,6 +12,11 @@ import PeerdexCore
 /// - When anything else (another process, another thread of this one) changed the store, send
 ///   `.storeChanged`: the model reloads its window, counts and search as commands.
 /// - On SIGINT, SIGTERM or SIGHUP send `.terminationRequested`; the model answers `.quit`.
+/// - The model asks for network searches only once a `.nodeStatus` other than offline came.
+/// - Answer `Request.networkSearch` with any number of `.networkResults(id, …)`, the last one
+///   `finished` (or with `.failed(id, …)`); debounce them while the user types (~250 ms) and
+///   stop work on `cancel`. The model drops progress of any request but the current one.
+/// - Send `.nodeStatus` when the node's state changes; until the first one no status is shown.
 public enum Message: Hashable, Sendable {
     /// A key press from the terminal.
     case key(Key)
@@ -29,6 +34,10 @@ public enum Message: Hashable, Sendable {
     case storeChanged
     /// Whether LAN discovery runs, so the Nearby pane can say what it is waiting for.
     case nearbyAvailability(Bool)
+    /// Results of a network search so far (a snapshot, sent many times per request).
+    case networkResults(RequestID, NetworkSearchProgress)
+    /// The in-process node's state, for the status line.
+    case nodeStatus(NodeStatus)
     /// The process was asked to end (a signal); the model quits from any mode.
     case terminationRequested
 }

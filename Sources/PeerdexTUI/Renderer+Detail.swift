@@ -6,6 +6,10 @@ extension Renderer {
         let focused = model.detailOpen && model.mode == .browse
         let borderStyle = focused ? theme.focusedBorder : theme.border
         let inner = rect.inset(by: 1)
+        if model.selectedContact == nil, let peer = model.selectedNetworkPeer {
+            drawNetworkDetail(peer, in: rect, borderStyle: borderStyle)
+            return
+        }
         guard let contact = model.selectedContact else {
             buffer.box(rect, style: borderStyle, title: "Details", titleStyle: borderStyle.bolded)
             let hint = model.current.total == 0 ? "Nothing selected." : "Select a contact to see its details."
@@ -18,11 +22,54 @@ extension Renderer {
         let valueX = inner.x + 1 + labelWidth
         let valueWidth = inner.x + inner.width - 1 - valueX
         guard valueWidth >= 8 else { return }
-        var y = inner.y + 1
         let bottom = inner.y + inner.height - 2  // leave the last line for key hints
-        for (label, value) in fields(of: contact) {
+        drawFields(
+            fields(of: contact), x: inner.x + 1, valueX: valueX, valueWidth: valueWidth, from: inner.y + 1, to: bottom)
+        drawDetailKeys(contact, x: inner.x + 1, y: inner.y + inner.height - 1, width: inner.width - 2)
+    }
+
+    /// A network result: what its profile says, and that it is one key away from the book.
+    private mutating func drawNetworkDetail(_ peer: DiscoveredPeer, in rect: Rect, borderStyle: Style) {
+        buffer.box(rect, style: borderStyle, title: Self.name(of: peer), titleStyle: borderStyle.bolded)
+        let inner = rect.inset(by: 1)
+        let valueX = inner.x + 1 + 11
+        let valueWidth = inner.x + inner.width - 1 - valueX
+        guard valueWidth >= 8 else { return }
+        let fields = [
+            ("Name", peer.name), ("Interests", peer.interests.joined(separator: ", ")), ("Location", peer.location),
+            ("Peer ID", peer.peerID.text),
+        ]
+        let bottom = inner.y + inner.height - 2
+        let y = drawFields(
+            fields, x: inner.x + 1, valueX: valueX, valueWidth: valueWidth, from: inner.y + 1, to: bottom)
+        let add = model.keymap.label(for: .add)
+        let note = "not in your contacts — press \(add) to add"
+        if y + 1 < bottom {
+            let lines = DisplayWidth.wrap(note, to: inner.width - 2)
+            for (index, line) in lines.enumerated() where y + 1 + index < bottom {
+                buffer.put(line, x: inner.x + 1, y: y + 1 + index, style: theme.label)
+            }
+        }
+        var column = inner.x + 1
+        let limit = inner.x + inner.width - 1
+        for (action, word) in [(Action.add, "add"), (.openDetails, model.detailOpen ? "back" : "open")] {
+            let key = model.keymap.label(for: action)
+            guard column + DisplayWidth.of(key) + 1 + DisplayWidth.of(word) <= limit else { break }
+            column += buffer.put(key, x: column, y: inner.y + inner.height - 1, style: theme.key)
+            column += buffer.put(" " + word + "  ", x: column, y: inner.y + inner.height - 1, style: theme.secondary,
+                                 maxWidth: limit - column)
+        }
+    }
+
+    /// Label and value lines from `top` down to before `bottom`; returns the row after the last.
+    @discardableResult
+    private mutating func drawFields(
+        _ fields: [(String, String)], x: Int, valueX: Int, valueWidth: Int, from top: Int, to bottom: Int
+    ) -> Int {
+        var y = top
+        for (label, value) in fields {
             guard y < bottom else { break }
-            buffer.put(label, x: inner.x + 1, y: y, style: theme.label)
+            buffer.put(label, x: x, y: y, style: theme.label)
             let lines = value.isEmpty ? ["—"] : DisplayWidth.wrap(value, to: valueWidth)
             for (index, line) in lines.enumerated() {
                 guard y < bottom else { break }
@@ -33,7 +80,7 @@ extension Renderer {
                 if index == 3 { break }  // a long note shows four lines here; the rest is one `e` away
             }
         }
-        drawDetailKeys(contact, x: inner.x + 1, y: inner.y + inner.height - 1, width: inner.width - 2)
+        return y
     }
 
     /// Label and value of every field, in reading order; empty values show as a dash.

@@ -13,6 +13,7 @@ extension Renderer {
         guard rows.width > 4, rows.height > 0 else { return }
         if list.total == 0 {
             drawEmptyState(in: Rect(x: rows.x, y: rows.y - 1, width: rows.width, height: rows.height + 1))
+            drawNetworkSummary(in: rect, reserving: 0, style: borderStyle)
             return
         }
         let columns = ListColumns(width: rows.width)
@@ -22,6 +23,13 @@ extension Renderer {
             let index = list.top + line
             guard index < list.total else { break }
             let y = rows.y + line
+            if model.pane == .search, index >= model.localSearchCount {
+                let networkIndex = index - model.localSearchCount
+                guard networkIndex < model.networkRows.count else { break }
+                let peer = model.networkRows[networkIndex]
+                drawNetworkRow(peer, columns, x: rows.x, y: y, selected: index == list.selection)
+                continue
+            }
             guard let contact = list.window?[index] else {
                 if let failure = list.loadFailure, !failureShown {
                     // Once, on the first row missing: what failed, and that it is being retried.
@@ -38,11 +46,57 @@ extension Renderer {
         drawScrollBar(list, column: rect.x + rect.width - 1, rows: rows)
         let position = " \((list.selection + 1).grouped) of \(list.total.grouped) "
         let positionWidth = DisplayWidth.of(position)
+        var reserved = 0
         if positionWidth + 4 < rect.width {
             let x = rect.x + rect.width - positionWidth - 2
             buffer.put(position, x: x, y: rect.y + rect.height - 1, style: borderStyle)
+            reserved = positionWidth + 2
         }
+        drawNetworkSummary(in: rect, reserving: reserved, style: borderStyle)
     }
+
+    /// The network search's spinner and counts on the list box's bottom border, left of what
+    /// `reserving` columns on the right already hold.
+    private mutating func drawNetworkSummary(in rect: Rect, reserving reserved: Int, style: Style) {
+        guard model.pane == .search, !model.query.text.isEmpty else { return }
+        let summary: String
+        let summaryStyle: Style
+        if let search = model.networkSearch {
+            summary = search.summary(shown: model.networkRows.count)
+            summaryStyle = search.failure != nil ? theme.error : search.isRunning ? theme.key : style
+        } else if case .offline? = model.nodeStatus?.state {
+            (summary, summaryStyle) = ("network: offline, searched your contacts only", style)
+        } else {
+            return
+        }
+        let room = rect.width - reserved - 4
+        guard room >= 12 else { return }
+        let text = DisplayWidth.truncate(" " + summary + " ", to: room)
+        buffer.put(text, x: rect.x + 2, y: rect.y + rect.height - 1, style: summaryStyle)
+    }
+
+    /// A network result: a hollow diamond where contacts have their star, name, interests and
+    /// short peer ID as a contact row has them, and "network" where the last-seen time goes.
+    private mutating func drawNetworkRow(
+        _ peer: DiscoveredPeer, _ columns: ListColumns, x: Int, y: Int, selected: Bool
+    ) {
+        let base = selected ? theme.selection : theme.text
+        buffer.fill(Rect(x: x, y: y, width: columns.width, height: 1), style: base)
+        buffer.put(Self.networkMark, x: x + 1, y: y, style: selected ? base : theme.label)
+        let name = DisplayWidth.truncate(Self.name(of: peer), to: columns.name)
+        buffer.put(name, x: x + ListColumns.markWidth, y: y, style: base)
+        var secondary = selected ? base : theme.secondary
+        secondary.bold = false
+        if columns.interests > 0 {
+            let interests = DisplayWidth.truncate(peer.interests.joined(separator: ", "), to: columns.interests)
+            buffer.put(interests, x: x + columns.interestsX, y: y, style: secondary)
+        }
+        buffer.put(peer.peerID.shortText, x: x + columns.peerX, y: y, style: secondary)
+        buffer.put("network", x: x + columns.seenX, y: y, style: selected ? base : theme.label)
+    }
+
+    /// The mark of a network result in the list's mark column.
+    static let networkMark = "◇"
 
     /// Dim column titles above the rows.
     private mutating func drawHeader(_ columns: ListColumns, x: Int, y: Int) {
@@ -148,6 +202,12 @@ extension Renderer {
                 ("No contact matches “\(model.query.text)”.", theme.text.bolded), ("", theme.text),
                 ("Try fewer letters, or another word from a name, note or interest.", theme.secondary),
             ]
+            if let search = model.networkSearch, search.failure == nil {
+                let network = search.isRunning
+                    ? "Searching the network; people found there will be listed here."
+                    : "Nobody on the network matched either."
+                lines += [("", theme.text), (network, theme.secondary)]
+            }
         case .blocked:
             lines = [
                 ("Nobody is blocked.", theme.text.bolded), ("", theme.text),

@@ -36,6 +36,7 @@ struct Renderer {
         switch model.mode {
         case .help: drawHelp()
         case .identity: drawIdentity()
+        case .profile(let form): drawProfileForm(form)
         default: break
         }
     }
@@ -54,6 +55,10 @@ struct Renderer {
             let shown = DisplayWidth.truncate(line, to: model.width)
             let x = max(0, (model.width - DisplayWidth.of(shown)) / 2)
             buffer.put(shown, x: x, y: top + index, style: index == 0 ? theme.text.bolded : theme.secondary)
+        }
+        // The node's state still shows on the last row when there is a row to spare.
+        if model.height >= lines.count + 2 {
+            drawNodeStatus(in: Rect(x: 0, y: model.height - 1, width: model.width, height: 1))
         }
     }
 
@@ -79,7 +84,10 @@ struct Renderer {
     /// Pane, position and the most useful keys; a refused prompt answer replaces it with the reason.
     mutating func drawStatus() {
         let rect = layout.status
-        if case .prompt(let prompt) = model.mode, let error = prompt.error {
+        var refusal: String?
+        if case .prompt(let prompt) = model.mode { refusal = prompt.error }
+        if case .profile(let form) = model.mode { refusal = form.error }
+        if let error = refusal {
             buffer.fill(rect, style: theme.error)
             buffer.put(DisplayWidth.truncate(" ✗ " + error, to: rect.width), x: rect.x, y: rect.y, style: theme.error)
             return
@@ -89,6 +97,7 @@ struct Renderer {
         var left = " \(model.pane.title)"
         if list.total > 0 { left += "  \((list.selection + 1).grouped)/\(list.total.grouped)" }
         if let contact = model.selectedContact { left += "  " + contact.displayName }
+        if let peer = model.selectedNetworkPeer { left += "  " + Self.name(of: peer) + " (network)" }
         let keys = model.keymap
         let hints = [
             (keys.label(for: .add), "add"), (keys.label(for: .search), "search"),
@@ -116,6 +125,11 @@ struct Renderer {
             drawInput(label: "/", field: model.query, hint: hint)
         case .prompt(let prompt):
             drawInput(label: prompt.label, field: prompt.field, hint: "Enter ok · Esc cancel")
+        case .profile(let form):
+            let hint = form.loaded == nil
+                ? "Esc cancels"
+                : "Tab next field · Space changes visibility · Enter saves · Esc cancels"
+            buffer.put(DisplayWidth.truncate(hint, to: rect.width), x: rect.x, y: rect.y, style: theme.secondary)
         case .confirm(let confirmation):
             let question: String
             switch confirmation {
@@ -130,16 +144,44 @@ struct Renderer {
             let used = buffer.put(shown, x: rect.x, y: rect.y, style: theme.text.bolded)
             buffer.put(answer, x: rect.x + used, y: rect.y, style: theme.key)
         default:
-            guard let message = model.message else { return }
-            let style: Style
-            let mark: String
-            switch message.kind {
-            case .info: (style, mark) = (theme.secondary, "")
-            case .success: (style, mark) = (theme.success, "✓ ")
-            case .error: (style, mark) = (theme.error, "✗ ")
+            var used = 0
+            if let message = model.message {
+                let style: Style
+                let mark: String
+                switch message.kind {
+                case .info: (style, mark) = (theme.secondary, "")
+                case .success: (style, mark) = (theme.success, "✓ ")
+                case .error: (style, mark) = (theme.error, "✗ ")
+                }
+                let text = DisplayWidth.truncate(mark + message.text, to: rect.width)
+                used = buffer.put(text, x: rect.x, y: rect.y, style: style) + 2
             }
-            buffer.put(DisplayWidth.truncate(mark + message.text, to: rect.width), x: rect.x, y: rect.y, style: style)
+            // The node's state shares the line with a message, which has the priority.
+            let room = rect.width - used
+            if used == 0 || room >= 16 {
+                drawNodeStatus(in: Rect(x: rect.x + used, y: rect.y, width: room, height: 1))
+            }
         }
+    }
+
+    /// The node's state, right-aligned in `rect` and truncated to it; nothing before the app sent one.
+    mutating func drawNodeStatus(in rect: Rect) {
+        guard let status = model.nodeStatus, rect.width > 0 else { return }
+        let markStyle: Style
+        switch status.state {
+        case .online: markStyle = theme.success
+        case .starting: markStyle = theme.key
+        case .offline: markStyle = theme.secondary
+        }
+        let text = DisplayWidth.truncate(status.mark + " " + status.text, to: rect.width)
+        let x = rect.x + rect.width - DisplayWidth.of(text)
+        let markWidth = buffer.put(status.mark, x: x, y: rect.y, style: markStyle, maxWidth: rect.width)
+        buffer.put(String(text.dropFirst()), x: x + markWidth, y: rect.y, style: theme.secondary)
+    }
+
+    /// A network result's name, or its short peer ID when its profile has none.
+    static func name(of peer: DiscoveredPeer) -> String {
+        peer.name.isEmpty ? peer.peerID.shortText : peer.name
     }
 
     /// A label, the field with a block cursor, and a dim hint on the right when there is room.
@@ -152,23 +194,34 @@ struct Renderer {
         var room = rect.width - labelWidth - 1
         let showHint = room - hintWidth - 2 >= 20
         if showHint { room -= hintWidth + 2 }
+        drawField(field, x: rect.x + labelWidth, y: rect.y, width: room, focused: true)
+        if showHint {
+            buffer.put(hint, x: rect.x + rect.width - hintWidth, y: rect.y, style: theme.secondary)
+        }
+    }
+
+    /// A text field in `width` columns; when focused, with a block cursor, scrolled so that the
+    /// cursor stays visible. Unfocused, it shows its beginning, truncated.
+    mutating func drawField(_ field: TextField, x: Int, y: Int, width: Int, focused: Bool) {
+        guard width > 0 else { return }
+        guard focused else {
+            buffer.put(DisplayWidth.truncate(field.text, to: width), x: x, y: y, style: theme.text)
+            return
+        }
         let characters = Array(field.text)
         var start = 0
-        while DisplayWidth.of(String(characters[start..<field.cursor])) > room - 1 { start += 1 }
-        var column = rect.x + labelWidth
+        while start < field.cursor, DisplayWidth.of(String(characters[start..<field.cursor])) > width - 1 { start += 1 }
+        var column = x
         var index = start
         while index <= characters.count {
             let isCursor = index == field.cursor
             let grapheme = index < characters.count ? String(characters[index]) : " "
             let columns = max(1, DisplayWidth.of(grapheme))
-            if column + columns > rect.x + labelWidth + room { break }
+            if column + columns > x + width { break }
             var style = field.isSelected && index < characters.count ? theme.selection : theme.text
             if isCursor { style.reverse = true }
-            column += buffer.put(grapheme, x: column, y: rect.y, style: style)
+            column += buffer.put(grapheme, x: column, y: y, style: style)
             index += 1
-        }
-        if showHint {
-            buffer.put(hint, x: rect.x + rect.width - hintWidth, y: rect.y, style: theme.secondary)
         }
     }
 }

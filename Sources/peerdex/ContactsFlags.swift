@@ -40,6 +40,9 @@ extension FlagCommand {
             return value ? "★ \(contact.displayName) is a favorite" : "\(contact.displayName) is not a favorite"
         case (.blocked, let value):
             let contact = try book.store { try $0.setBlocked(id, value, at: now) }
+            // Blocking rotates the audience keys the peer held; its keys to us are dropped.
+            if value { try book.forgetAudienceKeys(from: id) }
+            try book.syncAudienceKeys()
             return value ? "⊘ \(contact.displayName) is blocked" : "\(contact.displayName) is no longer blocked"
         }
     }
@@ -91,7 +94,10 @@ extension Peerdex.Contacts {
         @Argument(help: ArgumentHelp("Peer ID or invite.", valueName: "peer-id")) var peer: String
 
         func act(on id: PeerID, in book: ContactBook) throws -> String {
-            "removed \(try book.store { try $0.remove(id) }.displayName)"
+            let removed = try book.store { try $0.remove(id) }
+            try book.forgetAudienceKeys(from: id)
+            try book.syncAudienceKeys()
+            return "removed \(removed.displayName)"
         }
     }
 }

@@ -14,7 +14,9 @@ extension Peerdex.Profile {
                 \(PeerdexCore.Profile.maximumInterestCount) interests of \
                 \(PeerdexCore.Profile.maximumInterestBytes) bytes. Visibility: public (anyone), \
                 contacts (peers in your book), friends (contacts marked as friends) or private \
-                (nobody; the default until you choose).
+                (nobody; the default until you choose). A contacts or friends profile is published \
+                encrypted; its key goes to the audience and changes when someone leaves it. The two \
+                sharing switches are off until you turn them on (docs/PRIVACY.md has the full rules).
                 """)
 
         @OptionGroup var global: GlobalOptions
@@ -24,21 +26,50 @@ extension Peerdex.Profile {
         @Option(help: "General location (city or region, never an exact address).") var location: String?
         @Option(help: ArgumentHelp("Who may see the profile.", valueName: "public|contacts|friends|private"))
         var visibility: PrivacyLevel?
+        @Option(
+            help: ArgumentHelp(
+                "Answer network searches from discovery peers. on lets your profile (general location only, and "
+                    + "only to whom --visibility allows) leave the machine in answers that other discovery peers "
+                    + "may cache and pass on; with --allow-contact-sharing on, shareable contacts go too.",
+                valueName: "on|off"))
+        var shareWithDiscoveryPeers: Switch?
+        @Option(
+            help: ArgumentHelp(
+                "Let contacts be shared. on lets the peer ID, name, interests and general location of each "
+                    + "contact whose own privacy level allows it leave the machine, to the peers that level allows; "
+                    + "never private or blocked contacts, never your alias or note.",
+                valueName: "on|off"))
+        var allowContactSharing: Switch?
         @Flag(help: "Print the saved profile as JSON.") var json = false
 
         func validate() throws {
-            guard name != nil || interests != nil || location != nil || visibility != nil else {
-                throw ValidationError("give at least one of --name, --interests, --location and --visibility")
+            guard
+                name != nil || interests != nil || location != nil || visibility != nil
+                    || shareWithDiscoveryPeers != nil || allowContactSharing != nil
+            else {
+                throw ValidationError(
+                    "give at least one of --name, --interests, --location, --visibility, "
+                        + "--share-with-discovery-peers and --allow-contact-sharing")
             }
             do { _ = try change() } catch { throw ValidationError(error.description) }
         }
 
         func run() throws {
             let book = try global.openBook()
-            let (profile, changed) = try book.updateProfile(try change())
-            if json { return try Output.json(book.json(of: profile)) }
-            print(changed ? "saved (seq \(profile.seq))" : "no change (seq \(profile.seq))")
+            let profileChanged = try book.updateProfile(try change()).changed
+            let sharingChanged = try book.updateSharing(
+                shareWithDiscoveryPeers: shareWithDiscoveryPeers.map { $0 == .on },
+                allowContactSharing: allowContactSharing.map { $0 == .on }
+            ).changed
+            // A new visibility may need a key; the sync may raise seq, so the profile is read after it.
+            try book.syncAudienceKeys()
+            let profile = try book.profile()
+            let sharing = try book.sharingPreferences()
+            let key = try book.audienceKey(for: profile.visibility)
+            if json { return try Output.json(book.json(of: profile, sharing: sharing, audienceKey: key)) }
+            print(profileChanged || sharingChanged ? "saved (seq \(profile.seq))" : "no change (seq \(profile.seq))")
             Output.profile(profile, of: book.identity.peerID)
+            Output.sharing(sharing, audienceKey: key)
         }
 
         /// The change the options ask for; the interests are split at commas.
@@ -48,4 +79,9 @@ extension Peerdex.Profile {
                 visibility: visibility)
         }
     }
+}
+
+/// An on/off value on the command line.
+enum Switch: String, ExpressibleByArgument {
+    case on, off
 }

@@ -60,6 +60,19 @@ import Testing
         return (chosen, held, elsewhere, own, port)
     }
 
+    /// Binds `node` to the port its predecessor had; retried for a second, since a full test
+    /// run once found it still taken just after the predecessor's socket was closed.
+    static func startAgain(_ node: DHTNode, on port: Int) async throws {
+        for attempt in 1... {
+            do {
+                try await node.start(bindingTo: HostPort(host: "127.0.0.1", port: port))
+                return
+            } catch DHTNodeError.bindFailed where attempt < 20 {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+        }
+    }
+
     @Test func aRestartedNodeRejoinsFromItsSavedNodesAlone() async throws {
         try await DHTNodeTests.withNetwork(10, stablePorts: true) { nodes, _ in
             // Given a node that held an item and published its own, saved and stopped
@@ -71,7 +84,7 @@ import Testing
             #expect(saved.published == [old.own])
             // When a new node with the same ID starts on the same port and restores, with no bootstrap
             let node = DHTNode(localID: saved.nodeID, logger: Logger(label: "test.dht.restarted"))
-            try await node.start(bindingTo: HostPort(host: "127.0.0.1", port: old.port))
+            try await Self.startAgain(node, on: old.port)
             defer { Task { await node.shutdown() } }
             #expect(try await node.inspect { $0.routing.count } == 0)
             let summary = try #require(try await node.restore(from: persistence, rejoin: false))
@@ -103,7 +116,7 @@ import Testing
             let saved = try #require(persistence.saved.value)
             // When a node with that ID restores it the default way (rejoining at once)
             let node = DHTNode(localID: saved.nodeID, logger: Logger(label: "test.dht.rejoined"))
-            try await node.start(bindingTo: HostPort(host: "127.0.0.1", port: old.port))
+            try await Self.startAgain(node, on: old.port)
             defer { Task { await node.shutdown() } }
             try await node.restore(from: persistence)
             // Then the self-lookup has already made the live nodes good

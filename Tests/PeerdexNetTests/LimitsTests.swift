@@ -115,7 +115,11 @@ import Testing
         let generous = configuration
         try await NodeHarness.withNode(configuration: generous) { _, address in
             try await NodeHarness.withNode(listen: false) { flooder, _ in
-                try await NodeHarness.withNode(listen: false) { bystander, _ in
+                // A long timeout: a starved bystander waits for the flood to end, which this test
+                // would see as a slow ping; a loaded machine (the other tests) only slows it down.
+                var patient = NodeHarness.quick()
+                patient.requestTimeout = .seconds(10)
+                try await NodeHarness.withNode(configuration: patient, listen: false) { bystander, _ in
                     _ = try await bystander.ping(address)
                     let flooded = Locked(0)
                     let flooding = Task {
@@ -141,10 +145,11 @@ import Testing
                     flooding.cancel()
                     await flooding.value
                     // Starved, the bystander would wait for the flood to end; it is served meanwhile
-                    // (the bound is loose because the other tests load the machine too).
+                    // (the bound is loose because the other tests load the machine too: 2 s was
+                    // once exceeded in a full run).
                     // At least one request of each of the 32 loops came back meanwhile.
                     #expect(floodedMeanwhile >= 32, "the flood ran alongside: \(floodedMeanwhile) requests")
-                    #expect(worst < .seconds(1), "the bystander's slowest ping: \(worst)")
+                    #expect(worst < .seconds(3), "the bystander's slowest ping: \(worst)")
                 }
             }
         }

@@ -27,6 +27,7 @@ import Testing
         "node": ["--listen", "127.0.0.1:0"],
         "ping": ["127.0.0.1:7447"],
         "lookup": [Fixtures.peerID(1).text, "--bootstrap", "127.0.0.1:7447"],
+        "search": ["anna", "--bootstrap", "127.0.0.1:7447"],
     ]
 
     /// Every leaf command reachable from the root, as its path of names.

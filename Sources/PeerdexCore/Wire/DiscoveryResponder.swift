@@ -16,6 +16,8 @@ public struct DiscoveryResponder: Sendable {
     /// Our contact book, in its order.
     public private(set) var contacts: [Contact]
     private var contactsByID: [PeerID: Contact]
+    /// What `controller` lets us share from `contacts`, decided and folded once (peer queries).
+    private let shareIndex: DiscoveryShareIndex
 
     /// A responder for our controller, contact book and keyring (only our own keys are used).
     public init(
@@ -27,6 +29,7 @@ public struct DiscoveryResponder: Sendable {
         ownKeys = keyring.own
         self.busyPolicy = busyPolicy
         contactsByID = Dictionary(contacts.map { ($0.peerID, $0) }, uniquingKeysWith: { first, _ in first })
+        shareIndex = DiscoveryShareIndex(controller: controller, contacts: contacts)
     }
 
     /// How `requester` stands to us.
@@ -74,7 +77,21 @@ public struct DiscoveryResponder: Sendable {
     }
 
     /// What we may tell `requester` by peer query that matches `query`, best first, at most `limit`.
+    ///
+    /// Answered from the index built with the responder, which gives exactly what
+    /// `referenceResults(matching:for:limit:)` gives; a controller changed since (the property
+    /// is settable) or a book the index cannot answer exactly takes that reference path.
     public func results(matching query: DiscoveryQuery, for requester: PeerID, limit: Int) -> [DiscoveredPeer] {
+        guard shareIndex.isExact, shareIndex.controller == controller else {
+            return referenceResults(matching: query, for: requester, limit: max(0, limit))
+        }
+        return shareIndex.results(
+            matching: query, for: requester, relationship: relationship(of: requester), limit: limit)
+    }
+
+    /// `results(matching:for:limit:)` decided record by record: privacy, folding and ranking per
+    /// query. Slow on a large book; the definition the index must equal (and its fallback).
+    func referenceResults(matching query: DiscoveryQuery, for requester: PeerID, limit: Int) -> [DiscoveredPeer] {
         let relationship = relationship(of: requester)
         var candidates = [DiscoveredPeer]()
         if let own = controller.ownProfile(for: relationship, path: .peerQuery).profile {

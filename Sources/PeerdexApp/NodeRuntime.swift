@@ -1,0 +1,119 @@
+import Logging
+import PeerdexCore
+import PeerdexNet
+
+/// One running peerdex node, as `peerdex node` and the TUI run it: the Noise listener on TCP,
+/// the DHT on UDP on the same port number, discovery answered from the book
+/// (`DiscoveryServing`) and asked of discovery peers (`DiscoveryService`).
+public final class NodeRuntime: Sendable {
+    /// Where the node listens (the port the system chose, for port 0).
+    public let address: HostPort
+    /// The Noise node.
+    public let node: PeerdexNode
+    /// The DHT side: joining, publishing, announcing.
+    public let dht: DHTService
+    /// The asking side of discovery.
+    public let discovery: DiscoveryService
+    private let book: ContactBook
+    private let responses: DiscoveryResponderSnapshot
+    private let serving: Task<Void, any Error>
+    private let logger: Logger
+
+    private init(
+        address: HostPort, node: PeerdexNode, dht: DHTService, discovery: DiscoveryService, book: ContactBook,
+        responses: DiscoveryResponderSnapshot, serving: Task<Void, any Error>, logger: Logger
+    ) {
+        self.address = address
+        self.node = node
+        self.dht = dht
+        self.discovery = discovery
+        self.book = book
+        self.responses = responses
+        self.serving = serving
+        self.logger = logger
+    }
+
+    /// Starts listening on `listen` (TCP, then UDP on the port number TCP got) with the book's
+    /// identity; nothing is sent until `run`. Throws when either port cannot be bound.
+    public static func start(
+        book: ContactBook, listen: HostPort, configuration: NodeConfiguration, bootstrap: [DHTEndpoint] = [],
+        rendezvous: [PeerAddress] = [], servesRendezvous: Bool = false,
+        dhtConfiguration: DHTEngineConfiguration = DHTEngineConfiguration(), logger: Logger
+    ) async throws -> NodeRuntime {
+        let rendezvousHandler = servesRendezvous ? RendezvousHandler() : nil
+        // Discovery answers come from the book; referrals from the discovery peers we know,
+        // which exist only once the node does (hence the boxes).
+        let discovery = LockedValue<DiscoveryService?>(nil)
+        let loadSource = LockedValue<PeerdexNode?>(nil)
+        let responses = DiscoveryResponderSnapshot(
+            load: { Float(loadSource.value?.load ?? 0) },
+            referrals: { requester in await discovery.value?.referrals(for: requester) ?? [] })
+        var configuration = configuration
+        for capability in DiscoveryServing.capabilities(of: book) where !configuration.capabilities.contains(capability) {
+            configuration.capabilities.append(capability)
+        }
+        let node = PeerdexNode(
+            identity: book.identity.handshakeIdentity, configuration: configuration, logger: logger,
+            handler: DiscoveryHandler(responding: responses, next: rendezvousHandler))
+        loadSource.withLock { $0 = node }
+        DiscoveryServing.refresh(book, into: responses, logger: logger)
+
+        let (bound, boundContinuation) = AsyncStream.makeStream(of: HostPort.self)
+        let serving = Task {
+            defer { boundContinuation.finish() }
+            try await node.run(listeningOn: listen) { address in boundContinuation.yield(address) }
+        }
+        var addresses = bound.makeAsyncIterator()
+        guard let address = await addresses.next() else {
+            // The listener never came up: `run` has thrown why.
+            try await serving.value
+            throw NetError.notRunning
+        }
+        let dht: DHTService
+        do {
+            dht = try await DHTService.start(
+                book: book, host: address.host, port: address.port, bootstrap: bootstrap, rendezvous: rendezvous,
+                configuration: dhtConfiguration, logger: Logger(label: "peerdex.dht"))
+        } catch {
+            await node.shutdown()
+            _ = await serving.result
+            throw error
+        }
+        rendezvousHandler?.serve(from: dht.node)
+        let service = DiscoveryService(
+            node: node, dht: dht.node, ownID: book.identity.peerID, logger: Logger(label: "peerdex.discovery"))
+        discovery.withLock { $0 = service }
+        return NodeRuntime(
+            address: address, node: node, dht: dht, discovery: service, book: book, responses: responses,
+            serving: serving, logger: logger)
+    }
+
+    /// Joins the DHT and keeps everything running until `shutdown` (or cancellation); then
+    /// saves the DHT's state and stops it. Throws what stopped the listener, if it failed.
+    public func run() async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { [dht] in await dht.run() }
+            group.addTask { [book, responses, logger] in
+                await DiscoveryServing.keepServing(book, into: responses, logger: logger)
+            }
+            group.addTask { [discovery] in await discovery.keepRefreshing(every: DiscoveryService.refreshInterval) }
+            group.addTask { [serving] in try await serving.value }
+            // The node's run ends at shutdown; the other tasks end with it.
+            defer { group.cancelAll() }
+            try await group.next()
+        }
+        await dht.shutdown()
+        logger.info("stopped")
+    }
+
+    /// Stops accepting and closes every connection once requests in flight are answered; `run` then returns.
+    public func shutdown() async {
+        await node.shutdown()
+    }
+
+    /// What the status line shows: address, DHT nodes, discovery peers.
+    public func status() async -> (address: HostPort, dhtNodes: Int, discoveryPeers: Int) {
+        let nodes = (try? await dht.node.inspect { $0.routing.count }) ?? 0
+        return (address, nodes, await discovery.knownPeers.count)
+    }
+}
