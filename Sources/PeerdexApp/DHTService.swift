@@ -33,6 +33,8 @@ public final class DHTService: Sendable {
     private let logger: Logger
     /// The state the last run saved, which `run` restores.
     private let saved: DHTSavedState
+    /// How the last attempt to join went, in a few words, for status lines.
+    private let joinOutcome = LockedValue<String?>(nil)
 
     private init(
         node: DHTNode, book: ContactBook, tcpPort: Int, bootstrap: [DHTEndpoint], rendezvous: [PeerAddress],
@@ -88,15 +90,21 @@ public final class DHTService: Sendable {
     /// no node has answered, through the nodes a rendezvous server hands out; or says how to.
     func join() async {
         // Saved nodes first: a restarted node that finds some of them alive needs no bootstrap.
-        if await DHTPersistenceWiring.restore(saved, into: node, logger: logger) > 0 { return }
+        let alive = await DHTPersistenceWiring.restore(saved, into: node, logger: logger)
+        if alive > 0 {
+            joinOutcome.withLock { $0 = "rejoined through \(alive) saved nodes" }
+            return
+        }
         guard !bootstrap.isEmpty || !rendezvous.isEmpty else {
             logger.notice("\(Self.howToJoin)")
+            joinOutcome.withLock { $0 = "no bootstrap node configured" }
             return
         }
         if !bootstrap.isEmpty {
             do {
                 let result = try await node.run(.bootstrap(bootstrap))
                 let size = try await node.inspect { $0.routing.count }
+                joinOutcome.withLock { $0 = size > 0 ? "joined, \(size) nodes" : "no bootstrap node answered" }
                 logger.info(
                     "dht joined",
                     metadata: [
@@ -104,6 +112,7 @@ public final class DHTService: Sendable {
                     ])
             } catch {
                 logger.error("dht bootstrap failed", metadata: ["error": "\(error)"])
+                joinOutcome.withLock { $0 = "failed: \(error)" }
             }
         }
         await joinThroughRendezvous()
@@ -118,9 +127,11 @@ public final class DHTService: Sendable {
             let (outcome, joined) = try await RendezvousClient.join(node, through: rendezvous, logger: logger)
             guard let joined, let server = outcome.server else {
                 logger.warning("no rendezvous server gave a DHT node", metadata: ["failures": "\(outcome.failures)"])
+                joinOutcome.withLock { $0 = "no rendezvous server gave a DHT node" }
                 return
             }
             let size = try await node.inspect { $0.routing.count }
+            joinOutcome.withLock { $0 = "joined through a rendezvous server, \(size) nodes" }
             logger.info(
                 "dht joined through a rendezvous server",
                 metadata: [
@@ -129,6 +140,7 @@ public final class DHTService: Sendable {
                 ])
         } catch {
             logger.error("dht bootstrap through a rendezvous server failed", metadata: ["error": "\(error)"])
+            joinOutcome.withLock { $0 = "rendezvous failed: \(error)" }
         }
     }
 
@@ -227,6 +239,10 @@ public final class DHTService: Sendable {
             logger.error("cannot announce", metadata: ["error": "\(error)"])
         }
     }
+
+    /// How the last attempt to join went ("joined, 12 nodes", "no bootstrap node answered",
+    /// "no bootstrap node configured", …); nil before the first.
+    public var lastJoin: String? { joinOutcome.value }
 
     /// One line on the DHT's state, for `--stats-every` and SIGUSR1.
     public func statistics() async -> String {

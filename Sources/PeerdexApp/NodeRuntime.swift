@@ -111,9 +111,9 @@ public final class NodeRuntime: Sendable {
         await node.shutdown()
     }
 
-    /// What the status line shows: address, DHT nodes, discovery peers.
-    public func status() async -> (address: HostPort, dhtNodes: Int, discoveryPeers: Int) {
+    /// What the status line shows: address, DHT nodes, discovery peers, how the last join went.
+    public func status() async -> (address: HostPort, dhtNodes: Int, discoveryPeers: Int, lastJoin: String?) {
         let nodes = (try? await dht.node.inspect { $0.routing.count }) ?? 0
-        return (address, nodes, await discovery.knownPeers.count)
+        return (address, nodes, await discovery.knownPeers.count, dht.lastJoin)
     }
 }

@@ -79,9 +79,9 @@ public struct TUICommandExecutor: Sendable {
             keepAudienceKeys(afterLosing: id)
             return .done("Removed \(removed.displayName)")
         case .networkSearch:
-            // PLACEHOLDER until the engine is wired: network results come from the node as
-            // `Message.networkResults`, not from the store; the Search pane shows this reason.
-            throw .network("not available yet")
+            // The runner hands network searches to the TUI's node (`TUINetwork`), whose results
+            // stream in as `Message.networkResults`; only a runner without one gets here.
+            throw .network("the network is off")
         case .loadProfile:
             return .profile(try book.profile())
         case .updateProfile(let change):

@@ -93,10 +93,11 @@ final class TUINetwork: @unchecked Sendable {
         runtime.withLock { $0 = started }
         let status = Task { [self] in
             while !Task.isCancelled {
-                let (address, nodes, peers) = await started.status()
+                let (address, nodes, peers, lastJoin) = await started.status()
                 post([
                     .nodeStatus(
-                        NodeStatus(.online(address: "\(address)", dhtNodes: nodes, discoveryPeers: peers, lastBootstrap: nil)))
+                        NodeStatus(
+                            .online(address: "\(address)", dhtNodes: nodes, discoveryPeers: peers, lastBootstrap: lastJoin)))
                 ])
                 try? await Task.sleep(for: Self.statusInterval)
             }

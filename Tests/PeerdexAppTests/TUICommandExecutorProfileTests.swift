@@ -32,9 +32,9 @@ import Testing
         }
     }
 
-    @Test func networkSearchIsRefusedUntilTheEngineIsWired() throws {
+    @Test func aNetworkSearchWithoutANodeSaysTheNetworkIsOff() throws {
         try withExecutor { executor, _ in
-            #expect(executor.perform(.networkSearch(query: "a")) == .failure(RequestFailure("not available yet")))
+            #expect(executor.perform(.networkSearch(query: "a")) == .failure(RequestFailure("the network is off")))
         }
     }
 }

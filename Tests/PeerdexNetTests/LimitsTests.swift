@@ -96,8 +96,13 @@ import Testing
         var configuration = NodeHarness.quick()
         configuration.maximumRequestsInFlightPerConnection = 4
         let capped = configuration
+        // The client waits long: on a machine loaded by the other tests an admitted ping once
+        // took longer than the quick 2 s and counted as refused.
+        var waiting = NodeHarness.quick()
+        waiting.requestTimeout = .seconds(10)
+        let patient = waiting
         try await NodeHarness.withNode(configuration: capped, handler: SlowPingHandler(delay: .milliseconds(300))) { server, address in
-            try await NodeHarness.withNode(listen: false) { client, _ in
+            try await NodeHarness.withNode(configuration: patient, listen: false) { client, _ in
                 let outcomes = await withTaskGroup(of: Bool.self) { group in
                     for _ in 0..<10 { group.addTask { (try? await client.ping(address)) != nil } }
                     return await group.reduce(into: []) { $0.append($1) }
