@@ -21,6 +21,8 @@ public actor DiscoveryService {
         public var concurrentPings = 8
         /// The coordinator's tunables.
         public var coordinator = DiscoveryCoordinator.Configuration()
+        /// How many searches' results are kept, and for how long (issue 11, item 6).
+        public var queryCache = QueryCacheSettings.standard
 
         /// The defaults.
         public init() {}
@@ -39,7 +41,9 @@ public actor DiscoveryService {
     public let ownID: PeerID
     /// The tunables.
     public let configuration: Configuration
-    private var coordinator: DiscoveryCoordinator
+    var coordinator: DiscoveryCoordinator
+    /// Recent searches' merged results, by normalized query: a repeat within the TTL asks no one.
+    private var recentSearches: QueryCache<CachedSearch>
     /// Endpoints that answered a PING without offering discovery, so they are not asked every refresh.
     private var notDiscoveryPeers = Set<DHTEndpoint>()
     private let clock = ContinuousClock()
@@ -53,11 +57,12 @@ public actor DiscoveryService {
         self.ownID = ownID
         self.configuration = configuration
         coordinator = DiscoveryCoordinator(ownID: ownID, configuration: configuration.coordinator)
+        recentSearches = QueryCache(settings: configuration.queryCache)
         start = clock.now
         self.logger = logger
     }
 
-    private var now: Double {
+    var now: Double {
         let (seconds, attoseconds) = (clock.now - start).components
         return Double(seconds) + Double(attoseconds) * 1e-18
     }
@@ -167,10 +172,42 @@ public actor DiscoveryService {
     /// the peers announced under them for their profiles (`findPeersByInterest`); `onUpdate`
     /// sees the merged results as they arrive. Each discovery peer's outcome goes into its
     /// health record.
+    ///
+    /// A query asked again (the same `QueryCacheKey` and minimum score) within the query cache's
+    /// time to live is answered at once from the results of the last search that heard from
+    /// someone, marked `fromCache`, with today's `blocked` peers removed.
     public func search(
         text: String, interests: [String] = [], blocked: Set<PeerID> = [],
         minimumScore: Double = InterestMatcher.defaultMinimumScore,
         onUpdate: @escaping @Sendable (NetworkSearch.Update) -> Void = { _ in }
+    ) async -> NetworkSearch.Update {
+        let key = QueryCacheKey(text: text, interests: interests)
+        if let cached = recentSearches.lookup(key, now: now), cached.minimumScore == minimumScore {
+            let update = NetworkSearch.Update(
+                ranked: cached.ranked.filter { !blocked.contains($0.peerID) }, progress: DiscoveryQueryRun.Progress(),
+                finished: true, elapsed: 0, fromCache: true)
+            onUpdate(update)
+            return update
+        }
+        let update = await searchNetwork(
+            text: text, interests: interests, blocked: blocked, minimumScore: minimumScore, onUpdate: onUpdate)
+        // A search no one answered says nothing about the network: it is not kept.
+        if update.finished, update.progress.answered > 0 || !update.ranked.isEmpty {
+            recentSearches.store(CachedSearch(minimumScore: minimumScore, ranked: update.ranked), for: key, now: now)
+        }
+        return update
+    }
+
+    /// A search's results as the query cache keeps them.
+    private struct CachedSearch: Sendable {
+        var minimumScore: Double
+        var ranked: [DiscoveredPeer]
+    }
+
+    /// `search` over the network, the cache aside.
+    private func searchNetwork(
+        text: String, interests: [String], blocked: Set<PeerID>, minimumScore: Double,
+        onUpdate: @escaping @Sendable (NetworkSearch.Update) -> Void
     ) async -> NetworkSearch.Update {
         var random = SystemRandomNumberGenerator()
         let peers = coordinator.select(count: configuration.fanOut, excluding: blocked, now: now, random: &random)

@@ -7,19 +7,28 @@ import PeerdexNet
 ///
 /// The lookup runs a short-lived, read-only DHT node (BEP 43: it answers nothing and no routing
 /// table keeps it) with a random node ID, so that looking someone up says nothing about who asked.
+/// A sealed record (a `contacts` or `friends` profile) is opened with the keys its owner handed
+/// us; when we hold none that opens it and the owner is one of our contacts, the lookup asks the
+/// owner for its keys over Noise (with our identity: the owner alone learns who asked).
 public enum LookupSession {
     /// What a lookup found, as `--json` prints it.
     public struct Report: Sendable, Encodable {
         /// The peer looked up.
         public var peerId: String
-        /// Its display name, when the record is open (not audience-only).
+        /// Its display name, when the record is open or we opened it.
         public var name: String?
-        /// Its interests, when open.
+        /// Its interests, when open or opened.
         public var interests: [String]?
-        /// Its general location, when open.
+        /// Its general location, when open or opened.
         public var location: String?
-        /// Whether the record is sealed for an audience (the content is not readable here).
+        /// Whether the record is sealed for an audience (`contacts` or `friends`).
         public var sealed: Bool
+        /// Whether a sealed record was opened with a key its owner handed us.
+        public var opened: Bool
+        /// Why a sealed record stayed closed (e.g. `LookupSession.noCurrentKeyReason`).
+        public var unopenedReason: String?
+        /// What asking the owner for its keys gave, when the lookup asked.
+        public var keyRequest: String?
         /// The record's sequence number (it rises with every change).
         public var seq: Int64
         /// The TCP port of its Noise listener, when given.
@@ -38,8 +47,12 @@ public enum LookupSession {
 
     /// Looks up `peer`'s profile through the DHT nodes at `bootstrap`, or, when none of them
     /// answers (or there are none), through the nodes the `rendezvous` servers hand out.
+    /// With `book`, a sealed record is opened with the keys `peer` handed us, asking `peer` for
+    /// them (each address within `askTimeout`) when none opens it and `peer` is a contact that is
+    /// not blocked.
     public static func run(
-        peer: PeerID, bootstrap: [DHTEndpoint], rendezvous: [PeerAddress] = [], timeout: Duration
+        peer: PeerID, bootstrap: [DHTEndpoint], rendezvous: [PeerAddress] = [], timeout: Duration,
+        book: ContactBook? = nil, askTimeout: Duration = .seconds(2)
     ) async throws -> Report {
         guard !bootstrap.isEmpty || !rendezvous.isEmpty else {
             throw AppError.network(
@@ -66,7 +79,17 @@ public enum LookupSession {
                     throw AppError.network(
                         "no profile found for \(peer) (\(result.responses) nodes answered \(result.queriesSent) queries)")
                 }
-                return try report(peer: peer, item: item, holders: holders, result: result, joinQueries: joined.queriesSent)
+                let (found, record) = try report(
+                    peer: peer, item: item, holders: holders, result: result, joinQueries: joined.queriesSent)
+                var report = found
+                guard let book else { return report }
+                let keys = (try? book.audienceKeyring().keys(from: peer)) ?? []
+                report.apply(read(record, owner: peer, keys: keys))
+                if report.sealed, !report.opened, mayAsk(peer, in: book) {
+                    report.keyRequest = await askOwner(peer, record: record, book: book, dht: node, timeout: askTimeout)
+                    report.apply(read(record, owner: peer, keys: (try? book.audienceKeyring().keys(from: peer)) ?? []))
+                }
+                return report
             }
             group.addTask {
                 try await Task.sleep(for: timeout)
@@ -105,17 +128,35 @@ public enum LookupSession {
 
     private static func report(
         peer: PeerID, item: MutableItem, holders: [DHTEndpoint], result: DHTOperationResult, joinQueries: Int
-    ) throws -> Report {
+    ) throws -> (Report, ProfileRecord) {
         let record: ProfileRecord
         do { record = try ProfileRecord(value: item.value) } catch {
             throw AppError.network("the profile record found for \(peer) is not valid: \(error)")
         }
         var sealed = false
         if case .sealed = record.content { sealed = true }
-        return Report(
+        let report = Report(
             peerId: peer.text, name: record.name, interests: record.interests, location: record.location, sealed: sealed,
-            seq: item.seq, port: record.port, addresses: record.addressHints.map(\.description),
+            opened: false, unopenedReason: sealed ? noKeyReason : nil, keyRequest: nil, seq: item.seq, port: record.port,
+            addresses: record.addressHints.map(\.description),
             capabilities: record.capabilities, foundAt: holders.map(\.description),
             elapsedMs: (result.finishedAt - result.startedAt) * 1_000, queries: result.queriesSent + joinQueries)
+        return (report, record)
+    }
+}
+
+extension LookupSession.Report {
+    /// Fills the profile's fields (or why they stay closed) from what reading the record gave.
+    mutating func apply(_ reading: LookupSession.Reading) {
+        switch reading {
+        case .open(let fields), .opened(let fields):
+            if case .opened = reading { opened = true }
+            name = fields.name
+            interests = fields.interests
+            location = fields.location
+            unopenedReason = nil
+        case .sealed(let reason):
+            unopenedReason = reason
+        }
     }
 }

@@ -21,6 +21,8 @@ public struct NetworkSearch: Sendable {
         public var finished: Bool
         /// Seconds since the query started.
         public var elapsed: Double
+        /// Whether the results are a recent search's, answered from the query cache without asking anyone.
+        public var fromCache = false
     }
 
     /// What one peer's request came to, for the coordinator's health records.

@@ -52,9 +52,12 @@ public final class NodeRuntime: Sendable {
         for capability in DiscoveryServing.capabilities(of: book) where !configuration.capabilities.contains(capability) {
             configuration.capabilities.append(capability)
         }
+        // Popular queries' stranger answers go to, and come from, the discovery peers we know.
+        let replicating = ReplicatingResponder(snapshot: responses)
         let node = PeerdexNode(
             identity: book.identity.handshakeIdentity, configuration: configuration, logger: logger,
-            handler: DiscoveryHandler(responding: responses, next: rendezvousHandler))
+            handler: ReplicationHandler(
+                replicating, next: DiscoveryHandler(responding: replicating, next: rendezvousHandler)))
         loadSource.withLock { $0 = node }
         DiscoveryServing.refresh(book, into: responses, logger: logger)
 
@@ -83,6 +86,7 @@ public final class NodeRuntime: Sendable {
         let service = DiscoveryService(
             node: node, dht: dht.node, ownID: book.identity.peerID, logger: Logger(label: "peerdex.discovery"))
         discovery.withLock { $0 = service }
+        replicating.connect(service)
         return NodeRuntime(
             address: address, node: node, dht: dht, discovery: service, book: book, responses: responses,
             serving: serving, logger: logger)
@@ -97,6 +101,10 @@ public final class NodeRuntime: Sendable {
                 await DiscoveryServing.keepServing(book, into: responses, logger: logger)
             }
             group.addTask { [discovery] in await discovery.keepRefreshing(every: DiscoveryService.refreshInterval) }
+            group.addTask { [book, node, dht] in
+                await AudienceKeyFetcher(book: book, node: node, dht: dht.node, logger: Logger(label: "peerdex.audience-keys"))
+                    .run()
+            }
             group.addTask { [serving] in try await serving.value }
             // The node's run ends at shutdown; the other tasks end with it.
             defer { group.cancelAll() }

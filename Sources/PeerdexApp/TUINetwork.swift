@@ -154,6 +154,6 @@ final class TUINetwork: @unchecked Sendable {
     static func progress(_ update: NetworkSearch.Update) -> NetworkSearchProgress {
         NetworkSearchProgress(
             ranked: update.ranked, asked: update.progress.asked, answered: update.progress.answered + update.progress.busy,
-            failed: update.progress.failed, finished: update.finished)
+            failed: update.progress.failed, finished: update.finished, fromCache: update.fromCache)
     }
 }

@@ -12,16 +12,18 @@ import PeerdexNet
 /// `discovery.serve.queries_per_s`: one discovery peer answering text peer queries over 10,000
 /// shareable records, asked by 64 concurrent askers on 127.0.0.1.
 ///
-/// The server is a `PeerdexNode` in this process with a `DiscoveryHandler` over a
-/// `DiscoveryResponder` built once from 10,000 generated contacts, every one `public` and
+/// The server is a `PeerdexNode` in this process with a `DiscoveryHandler` over the replicating
+/// layer and a `DiscoveryResponder` built once from 10,000 generated contacts, every one `public` and
 /// unblocked, with contact sharing and discovery answers switched on, so that a stranger may
 /// learn all of them. The askers are 64 other nodes in this process, each its own identity (a
 /// stranger to the server) with one connection and one query in flight at a time: asker and
 /// server share this machine's cores. Each asker sends at most a few hundred queries a second,
 /// well under the node's default per-peer rate limit (1,000/s, burst 2,000), which stays on:
 /// the figure measures answering, not rate limiting, and any refused or failed query fails the run.
+/// The askers walk 4,096 distinct queries, so most answers come from the responder's cache of
+/// strangers' answers; `discovery.serve.uncached` runs again with that cache off.
 struct DiscoveryServeBench {
-    static let figures = ["discovery.serve.queries_per_s"]
+    static let figures = ["discovery.serve.queries_per_s", "discovery.serve.uncached.queries_per_s"]
     /// Shareable records the server holds.
     static let recordCount = 10_000
     /// Askers, each a node with its own identity and one query in flight.
@@ -53,9 +55,12 @@ struct DiscoveryServeBench {
         try Self.noteAnswerCost(responder: responder, queries: queries)
 
         let serverIdentity = Self.identity()
+        let snapshot = DiscoveryResponderSnapshot(responder)
+        // As a user's node answers: through the replicating layer, which counts every query (no
+        // discovery peer is known here, so nothing is sent or received).
         let server = PeerdexNode(
             identity: serverIdentity, logger: Self.silentLogger,
-            handler: DiscoveryHandler(responding: DiscoveryResponderSnapshot(responder)))
+            handler: DiscoveryHandler(responding: ReplicatingResponder(snapshot: snapshot)))
         let (bound, boundQueue) = AsyncStream.makeStream(of: HostPort.self)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
@@ -68,7 +73,16 @@ struct DiscoveryServeBench {
             do {
                 try await NetBench.withClients(askerCount) { askers in
                     let figure = try await Self.ask(askers: askers, server: address, queries: queries, validating: false)
+                    let cache = responder.strangerAnswers.statistics
+                    Report.note(
+                        "   answers from the node's cache of strangers' answers: \(cache.hits) of \(cache.hits + cache.misses) "
+                            + "(\(queries.count) distinct queries asked in turn; \(responder.strangerAnswers.count) answers kept)")
                     Report.figure("discovery.serve.queries_per_s", figure, "queries/s")
+                    Report.note("   again with every answer searched (the node's answer cache off):")
+                    snapshot.update(try Self.responder(seed: options.seed, answerCacheCapacity: 0))
+                    let uncached = try await Self.ask(askers: askers, server: address, queries: queries, validating: false)
+                    Report.figure("discovery.serve.uncached.queries_per_s", uncached, "queries/s")
+                    snapshot.update(responder)
                     Report.note("   again with askers validating every entry as PeerConnection.query does (more asker CPU):")
                     _ = try await Self.ask(askers: askers, server: address, queries: queries, validating: true)
                 }
@@ -162,8 +176,11 @@ struct DiscoveryServeBench {
         return (reply.busy, reply.results.count)
     }
 
-    /// Notes what answering alone costs, without transport: `peerQueryReply` on one thread.
-    private static func noteAnswerCost(responder: DiscoveryResponder, queries: [WirePeerQuery]) throws {
+    /// Notes what answering alone costs, without transport: `peerQueryReply` on one thread, on a
+    /// responder like `responder` with no answer cache (so every answer is searched).
+    private static func noteAnswerCost(responder cached: DiscoveryResponder, queries: [WirePeerQuery]) throws {
+        let responder = DiscoveryResponder(
+            controller: cached.controller, contacts: cached.contacts, answerCacheCapacity: 0)
         let stranger = try PeerID(publicKey: Array(repeating: 9, count: PeerID.keyLength))
         var results = 0
         let start = ContinuousClock.now
@@ -194,7 +211,9 @@ struct DiscoveryServeBench {
     // MARK: - Data
 
     /// A responder sharing \(recordCount) generated contacts with anyone (strangers included).
-    static func responder(seed: UInt64) throws -> DiscoveryResponder {
+    static func responder(
+        seed: UInt64, answerCacheCapacity: Int = DiscoveryAnswerCache.standardCapacity
+    ) throws -> DiscoveryResponder {
         var generator = ContactGenerator(seed: seed &+ 0x6469_7363)
         let contacts = generator.contacts(recordCount).map { contact in
             var contact = contact
@@ -208,7 +227,7 @@ struct DiscoveryServeBench {
             preferences: SharingPreferences(profile: profile, shareWithDiscoveryPeers: true, allowContactSharing: true))
         let shared = controller.sharedContacts(contacts, for: .stranger, path: .peerQuery).count
         guard shared == recordCount else { throw BenchError("only \(shared) of \(recordCount) contacts are shareable") }
-        return DiscoveryResponder(controller: controller, contacts: contacts)
+        return DiscoveryResponder(controller: controller, contacts: contacts, answerCacheCapacity: answerCacheCapacity)
     }
 
     /// What someone looking for a person types: the start of a name (three letters or more; one

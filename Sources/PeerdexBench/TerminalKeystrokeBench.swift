@@ -73,7 +73,8 @@ struct TerminalKeystrokeBench {
         let pid: pid_t
         private(set) var silentKeys = 0
 
-        init(path: String, workspace: Workspace, dataDirectory: String) throws {
+        /// Starts `path` on `dataDirectory`, with `arguments` after `--data-dir` (a subcommand and its options).
+        init(path: String, workspace: Workspace, dataDirectory: String, arguments: [String] = []) throws {
             self.path = path
             let size = KeystrokeBench.size
             terminal = try PseudoTerminal(width: size.width, height: size.height)
@@ -82,7 +83,7 @@ struct TerminalKeystrokeBench {
             let environment = [
                 "TERM": "xterm-256color", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "XDG_CONFIG_HOME": configDirectory,
             ]
-            pid = try terminal.spawn(path, ["--data-dir", dataDirectory], environment: environment)
+            pid = try terminal.spawn(path, ["--data-dir", dataDirectory] + arguments, environment: environment)
             var output = [UInt8]()
             let start = Monotonic.now()
             while Monotonic.milliseconds(since: start) < 10_000, let chunk = terminal.read(timeout: 300), !chunk.isEmpty {

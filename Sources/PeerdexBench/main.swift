@@ -21,6 +21,7 @@ func runBenchmarks(_ options: BenchOptions) throws {
     if options.wantsAny(["cli.search.wall", "cli.search.wall.p95"]) { try CLISearchBench(workspace: workspace).run() }
     if options.wantsAny(["tui.keystroke.p50", "tui.keystroke.p99"]) { try KeystrokeBench(workspace: workspace).run() }
     if options.wantsAny(TerminalKeystrokeBench.figures) { try TerminalKeystrokeBench(workspace: workspace).run() }
+    if options.wantsAny(ServingKeystrokeBench.figures) { try ServingKeystrokeBench(workspace: workspace).run() }
     if options.wantsAny(ExternalChangeBench.figures) { try ExternalChangeBench(workspace: workspace).run() }
     if options.wantsAny(["tui.rss", "tui.rss.peak", "tui.scroll.p99"]) { try RSSBench(workspace: workspace).run() }
     if options.wantsAny(["tui.first_frame", "tui.first_frame.baseline"]) { try FirstFrameBench(workspace: workspace).run() }

@@ -82,7 +82,8 @@ public final class DiscoveryResponderSnapshot: DiscoveryResponding {
         self.responder.withLockedValue { $0 = responder }
     }
 
-    private var current: DiscoveryResponder? { responder.withLockedValue { $0 } }
+    /// The responder answering now; nil until the app hands over the first one.
+    public var current: DiscoveryResponder? { responder.withLockedValue { $0 } }
 
     /// Our profile as the snapshot allows `requester` to see it.
     public func profileReply(to requester: PeerID) async -> WireProfileReply {

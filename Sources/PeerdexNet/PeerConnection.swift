@@ -155,11 +155,11 @@ public final class PeerConnection: Sendable {
         let id = envelope.requestID
         switch envelope.body {
         case .ping: return .response(id: id, context.pong())
-        case .pong, .error, .dhtNodesReply, .profileReply, .audienceKeysReply, .peerQueryReply:
+        case .pong, .error, .dhtNodesReply, .profileReply, .audienceKeysReply, .peerQueryReply, .replicatedResultsAck:
             return .error(id: id, .badRequest, "\(envelope.bodyName) is a response, not a request")
         case .dhtNodesRequest:
             return .error(id: id, .unknownMessage, "this node is not a rendezvous server (peerdex node --rendezvous)")
-        case .profileRequest, .audienceKeysRequest, .peerQuery:
+        case .profileRequest, .audienceKeysRequest, .peerQuery, .replicatedResults:
             return .error(id: id, .unknownMessage, "this node does not serve \(envelope.bodyName)")
         case nil: return .error(id: id, .unknownMessage, "unknown message type")
         }

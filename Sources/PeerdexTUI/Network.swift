@@ -15,16 +15,20 @@ public struct NetworkSearchProgress: Hashable, Sendable {
     public var failed: Int
     /// Whether no more results will come for this request.
     public var finished: Bool
+    /// Whether the results are those of the same search made a few minutes ago (no peer was asked).
+    public var fromCache: Bool
 
     /// Progress from its parts.
     public init(
-        ranked: [DiscoveredPeer] = [], asked: Int = 0, answered: Int = 0, failed: Int = 0, finished: Bool = false
+        ranked: [DiscoveredPeer] = [], asked: Int = 0, answered: Int = 0, failed: Int = 0, finished: Bool = false,
+        fromCache: Bool = false
     ) {
         self.ranked = ranked
         self.asked = asked
         self.answered = answered
         self.failed = failed
         self.finished = finished
+        self.fromCache = fromCache
     }
 }
 
@@ -61,6 +65,7 @@ public struct NetworkSearchState: Hashable, Sendable {
         if let failure { return "network: \(failure)" }
         let spinner = isRunning ? Self.spinner[spinnerFrame % Self.spinner.count] + " " : ""
         let progress = self.progress
+        if progress.fromCache { return "network: \(shown) found (recent search, no peer asked)" }
         if progress.asked == 0 {
             return progress.finished ? "network: no discovery peers to ask" : spinner + "network: asking peers…"
         }

@@ -15,20 +15,31 @@ extension Peerdex {
                 [...]'), reads the peer's signed profile record (BEP 44, salt 'peerdex/profile') from \
                 the closest nodes, checks its signature and prints it with \
                 the nodes it came from and how long it took. The lookup node is read-only and uses a \
-                random node ID, so nobody learns who asked. '--bootstrap mainline' uses the public \
-                BitTorrent DHT's routers. Exits non-zero when no profile is found.
+                random node ID, so nobody learns who asked. A sealed profile (visible to contacts or \
+                friends) is opened with the key its owner handed us ('peerdex node' asks contacts for \
+                theirs); when none opens it and the owner is a contact, the lookup asks the owner \
+                (--ask-timeout seconds per address), which tells the owner who asked. '--bootstrap \
+                mainline' uses the public BitTorrent DHT's routers. Exits non-zero when no profile is \
+                found.
                 """)
 
         @OptionGroup var global: GlobalOptions
         @Argument(help: ArgumentHelp("The peer's ID or invite.", valueName: "peer-id|invite")) var peer: String
         @OptionGroup var join: DHTJoinOptions
         @Option(help: ArgumentHelp("Seconds to wait for an answer.", valueName: "seconds")) var timeout = 10.0
-        @Flag(help: "Print one JSON object: peerId, name, interests, location, sealed, seq, port, addresses, capabilities, foundAt, elapsedMs, queries.")
+        @Option(help: ArgumentHelp("Seconds to wait for a contact's keys, per address tried.", valueName: "seconds"))
+        var askTimeout = 2.0
+        @Flag(
+            help: """
+                Print one JSON object: peerId, name, interests, location, sealed, opened, unopenedReason, \
+                keyRequest, seq, port, addresses, capabilities, foundAt, elapsedMs, queries.
+                """)
         var json = false
 
         func validate() throws {
             _ = try peerID()
             guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
+            guard askTimeout > 0 else { throw ValidationError("--ask-timeout must be positive") }
         }
 
         private func peerID() throws -> PeerID {
@@ -36,19 +47,23 @@ extension Peerdex {
         }
 
         func run() async throws {
-            _ = global.chosenDirectory()  // logs go to the data directory's log, not the screen
+            let directory = global.chosenDirectory()  // logs go to the data directory's log, not the screen
             let (endpoints, servers) = try join.resolve()
             let report = try await LookupSession.run(
                 peer: try peerID(), bootstrap: endpoints, rendezvous: servers,
-                timeout: .milliseconds(Int64(timeout * 1_000)))
+                timeout: .milliseconds(Int64(timeout * 1_000)), book: try LookupSession.existingBook(in: directory),
+                askTimeout: .milliseconds(Int64(askTimeout * 1_000)))
             if json {
                 try Output.json(report)
                 return
             }
             print("peer       \(report.peerId)")
             if report.sealed {
-                print("profile    sealed for its audience (not readable without their key)")
-            } else {
+                let state = report.opened ? "opened with a key this peer handed us" : report.unopenedReason ?? ""
+                print("profile    sealed, \(state)")
+            }
+            if let keyRequest = report.keyRequest { print("keys       \(keyRequest)") }
+            if !report.sealed || report.opened {
                 print("name       \(Output.oneLine(report.name ?? ""))")
                 print("interests  \(Output.oneLine((report.interests ?? []).joined(separator: ", ")))")
                 print("location   \(Output.oneLine(report.location ?? ""))")

@@ -135,6 +135,13 @@ import Testing
         #expect(model.render().line(border) == finished)  // no spinner left to turn
     }
 
+    @Test func resultsFromARecentSearchSaySoInsteadOfCountingPeers() {
+        var model = searching()
+        _ = model.sendNetwork(NetworkSearchProgress(ranked: [grace, heidi], finished: true, fromCache: true))
+        #expect(model.render().line(21).contains("─ network: 2 found (recent search, no peer asked) ─"))
+        #expect(!model.render().line(21).contains("no discovery peers"))
+    }
+
     @Test func aFailedNetworkSearchSaysWhyOnTheBorderOnly() {
         var model = searching()
         model.fail("not available yet") { $0.isNetworkSearch }

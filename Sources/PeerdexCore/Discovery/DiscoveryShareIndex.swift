@@ -34,6 +34,8 @@ final class DiscoveryShareIndex: Sendable {
     let isExact: Bool
     /// Every shareable record.
     let entries: [Entry]
+    /// Each entry's record in its wire form, made once so that an answer only copies them.
+    let wires: [WireDiscoveredProfile]
     /// Each entry's position in the ranker's final order (folded name, then peer ID).
     let order: [Int32]
     /// Entries by `order`, for queries that match everything.
@@ -96,6 +98,7 @@ final class DiscoveryShareIndex: Sendable {
             names.append(document.displayName(of: contact))
         }
         self.entries = entries
+        wires = entries.map { WireDiscoveredProfile($0.peer) }
         let sorted = entries.indices.sorted {
             names[$0] != names[$1] ? names[$0] < names[$1] : entries[$0].peer.peerID < entries[$1].peer.peerID
         }
@@ -147,15 +150,29 @@ final class DiscoveryShareIndex: Sendable {
     func results(
         matching query: DiscoveryQuery, for requester: PeerID, relationship: Relationship, limit: Int
     ) -> [DiscoveredPeer] {
+        matches(query, for: requester, relationship: relationship, limit: limit).map { entries[Int($0)].peer }
+    }
+
+    /// `results(matching:for:relationship:limit:)` in wire form.
+    func wireResults(
+        matching query: DiscoveryQuery, for requester: PeerID, relationship: Relationship, limit: Int
+    ) -> [WireDiscoveredProfile] {
+        matches(query, for: requester, relationship: relationship, limit: limit).map { wires[Int($0)] }
+    }
+
+    /// The entries of `results(matching:for:relationship:limit:)`, in its order.
+    private func matches(
+        _ query: DiscoveryQuery, for requester: PeerID, relationship: Relationship, limit: Int
+    ) -> [Int32] {
         let audience = Self.bit(of: relationship)
         guard limit > 0 else { return [] }
         // An index may hold the requester only if its IDs are distinct (`isExact`): one entry.
         let excluded = entryOfPeer[requester] ?? -1
         if query.isEmpty {
             // Everything matches and every result ties on tier and score: the name order alone.
-            var results = [DiscoveredPeer]()
+            var results = [Int32]()
             for index in byOrder where results.count < limit && audiences[Int(index)] & audience != 0 && index != excluded {
-                results.append(entries[Int(index)].peer)
+                results.append(index)
             }
             return results
         }
@@ -184,7 +201,7 @@ final class DiscoveryShareIndex: Sendable {
                 }
             }
         }
-        return best.map { entries[Int($0.index)].peer }
+        return best.map(\.index)
     }
 
     /// Entries matching every term of `text` with their tier (the worst over terms), each once;

@@ -18,13 +18,17 @@ public struct DiscoveryResponder: Sendable {
     private var contactsByID: [PeerID: Contact]
     /// What `controller` lets us share from `contacts`, decided and folded once (peer queries).
     private let shareIndex: DiscoveryShareIndex
+    /// Strangers' answers already given from `shareIndex`, shared by this responder's copies.
+    public let strangerAnswers: DiscoveryAnswerCache
 
-    /// A responder for our controller, contact book and keyring (only our own keys are used).
+    /// A responder for our controller, contact book and keyring (only our own keys are used),
+    /// keeping up to `answerCacheCapacity` answers to strangers (0 computes every answer).
     public init(
         controller: PrivacyController, contacts: [Contact], keyring: AudienceKeyring = AudienceKeyring(),
-        busyPolicy: BusyPolicy = BusyPolicy()
+        busyPolicy: BusyPolicy = BusyPolicy(), answerCacheCapacity: Int = DiscoveryAnswerCache.standardCapacity
     ) {
         self.controller = controller
+        strangerAnswers = DiscoveryAnswerCache(capacity: answerCacheCapacity)
         self.contacts = contacts
         ownKeys = keyring.own
         self.busyPolicy = busyPolicy
@@ -73,7 +77,22 @@ public struct DiscoveryResponder: Sendable {
             return WirePeerQueryReply(busyReferring: referrals)
         }
         let limit = DiscoveryProtocol.granted(query.max)
-        return WirePeerQueryReply(results: results(matching: matching, for: requester, limit: limit), limit: limit)
+        var reply = WirePeerQueryReply()
+        guard shareIndex.isExact, shareIndex.controller == controller else {
+            reply.results = referenceResults(matching: matching, for: requester, limit: limit).map(WireDiscoveredProfile.init)
+            return reply
+        }
+        let relationship = relationship(of: requester)
+        guard relationship == .stranger else {
+            reply.results = shareIndex.wireResults(
+                matching: matching, for: requester, relationship: relationship, limit: limit)
+            return reply
+        }
+        let key = DiscoveryAnswerCache.Key(text: query.text, interests: query.interests, limit: limit)
+        reply.results = strangerAnswers.answer(for: key) {
+            shareIndex.wireResults(matching: matching, for: requester, relationship: .stranger, limit: limit)
+        }
+        return reply
     }
 
     /// What we may tell `requester` by peer query that matches `query`, best first, at most `limit`.

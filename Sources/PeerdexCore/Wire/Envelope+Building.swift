@@ -61,6 +61,8 @@ extension WireEnvelope {
         case .audienceKeysReply: return "audienceKeysReply"
         case .peerQuery: return "peerQuery"
         case .peerQueryReply: return "peerQueryReply"
+        case .replicatedResults: return "replicatedResults"
+        case .replicatedResultsAck: return "replicatedResultsAck"
         case nil: return "unknown"
         }
     }

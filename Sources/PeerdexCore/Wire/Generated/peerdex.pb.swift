@@ -315,6 +315,22 @@ public nonisolated struct WireEnvelope: Sendable {
     set {body = .peerQueryReply(newValue)}
   }
 
+  public var replicatedResults: WireReplicatedResults {
+    get {
+      if case .replicatedResults(let v)? = body {return v}
+      return WireReplicatedResults()
+    }
+    set {body = .replicatedResults(newValue)}
+  }
+
+  public var replicatedResultsAck: WireReplicatedResultsAck {
+    get {
+      if case .replicatedResultsAck(let v)? = body {return v}
+      return WireReplicatedResultsAck()
+    }
+    set {body = .replicatedResultsAck(newValue)}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   /// What the message says. A request whose body the receiver does not know (unset, or a field
@@ -331,6 +347,8 @@ public nonisolated struct WireEnvelope: Sendable {
     case audienceKeysReply(WireAudienceKeysReply)
     case peerQuery(WirePeerQuery)
     case peerQueryReply(WirePeerQueryReply)
+    case replicatedResults(WireReplicatedResults)
+    case replicatedResultsAck(WireReplicatedResultsAck)
 
   }
 
@@ -574,6 +592,47 @@ public nonisolated struct WirePeerQueryReply: Sendable {
   public init() {}
 }
 
+/// Request, from one discovery peer to another it knows as a discovery peer: the answer the sender
+/// gives a stranger (public data only) to a query many peers asked it lately, for the receiver to
+/// add to its own answers to the same query for a while (docs/PROTOCOL.md, "Replicated results").
+/// Answered with ReplicatedResultsAck, or ERROR_CODE_BAD_REQUEST / ERROR_CODE_RATE_LIMITED.
+public nonisolated struct WireReplicatedResults: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// The query, with PeerQuery's limits; text and interests not both empty. Its max is ignored.
+  public var query: WirePeerQuery {
+    get {_query ?? WirePeerQuery()}
+    set {_query = newValue}
+  }
+  /// Returns true if `query` has been explicitly set.
+  public var hasQuery: Bool {self._query != nil}
+  /// Clears the value of `query`. Subsequent reads from it will return its default value.
+  public mutating func clearQuery() {self._query = nil}
+
+  /// The sender's stranger answer to the query, at most 50 entries, one per peer ID, with
+  /// DiscoveredProfile's limits.
+  public var results: [WireDiscoveredProfile] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _query: WirePeerQuery? = nil
+}
+
+/// Response to ReplicatedResults: received (the receiver may still keep none of it).
+public nonisolated struct WireReplicatedResultsAck: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 /// Response to any request that could not be answered.
 public nonisolated struct WireErrorReply: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
@@ -651,7 +710,7 @@ nonisolated extension WireHandshakePayload: SwiftProtobuf.Message, SwiftProtobuf
 
 nonisolated extension WireEnvelope: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Envelope"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}version\0\u{3}request_id\0\u{1}kind\0\u{2}\u{d}ping\0\u{1}pong\0\u{1}error\0\u{3}dht_nodes_request\0\u{3}dht_nodes_reply\0\u{3}profile_request\0\u{3}profile_reply\0\u{3}audience_keys_request\0\u{3}audience_keys_reply\0\u{3}peer_query\0\u{3}peer_query_reply\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}version\0\u{3}request_id\0\u{1}kind\0\u{2}\u{d}ping\0\u{1}pong\0\u{1}error\0\u{3}dht_nodes_request\0\u{3}dht_nodes_reply\0\u{3}profile_request\0\u{3}profile_reply\0\u{3}audience_keys_request\0\u{3}audience_keys_reply\0\u{3}peer_query\0\u{3}peer_query_reply\0\u{3}replicated_results\0\u{3}replicated_results_ack\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -805,6 +864,32 @@ nonisolated extension WireEnvelope: SwiftProtobuf.Message, SwiftProtobuf._Messag
           self.body = .peerQueryReply(v)
         }
       }()
+      case 27: try {
+        var v: WireReplicatedResults?
+        var hadOneofValue = false
+        if let current = self.body {
+          hadOneofValue = true
+          if case .replicatedResults(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.body = .replicatedResults(v)
+        }
+      }()
+      case 28: try {
+        var v: WireReplicatedResultsAck?
+        var hadOneofValue = false
+        if let current = self.body {
+          hadOneofValue = true
+          if case .replicatedResultsAck(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.body = .replicatedResultsAck(v)
+        }
+      }()
       default: break
       }
     }
@@ -868,6 +953,14 @@ nonisolated extension WireEnvelope: SwiftProtobuf.Message, SwiftProtobuf._Messag
     case .peerQueryReply?: try {
       guard case .peerQueryReply(let v)? = self.body else { preconditionFailure() }
       try visitor.visitSingularMessageField(value: v, fieldNumber: 26)
+    }()
+    case .replicatedResults?: try {
+      guard case .replicatedResults(let v)? = self.body else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 27)
+    }()
+    case .replicatedResultsAck?: try {
+      guard case .replicatedResultsAck(let v)? = self.body else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 28)
     }()
     case nil: break
     }
@@ -1326,6 +1419,64 @@ nonisolated extension WirePeerQueryReply: SwiftProtobuf.Message, SwiftProtobuf._
     if lhs.results != rhs.results {return false}
     if lhs.busy != rhs.busy {return false}
     if lhs.referrals != rhs.referrals {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension WireReplicatedResults: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ReplicatedResults"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}query\0\u{1}results\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularMessageField(value: &self._query) }()
+      case 2: try { try decoder.decodeRepeatedMessageField(value: &self.results) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._query {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    } }()
+    if !self.results.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.results, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: WireReplicatedResults, rhs: WireReplicatedResults) -> Bool {
+    if lhs._query != rhs._query {return false}
+    if lhs.results != rhs.results {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension WireReplicatedResultsAck: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ReplicatedResultsAck"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap()
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    // Load everything into unknown fields
+    while try decoder.nextFieldNumber() != nil {}
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: WireReplicatedResultsAck, rhs: WireReplicatedResultsAck) -> Bool {
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
