@@ -29,37 +29,59 @@ public enum DiscoveryServing {
         return DiscoveryResponder(controller: controller, contacts: contacts, keyring: try book.audienceKeyring())
     }
 
-    /// The capabilities our PONG advertises, as the book's preferences stand at start.
-    ///
-    /// Read once: the node's PONG is fixed while it runs, so turning discovery on takes a restart
-    /// to be advertised (turning it off takes effect at once: the responder then answers nothing).
+    /// The capabilities our PONG advertises, as the book's preferences stand now.
     public static func capabilities(of book: ContactBook) -> [String] {
         let sharing = (try? book.sharingPreferences())?.shareWithDiscoveryPeers ?? false
-        return sharing ? [PeerCapability.contactDiscovery] : []
+        return capabilities(sharing: sharing)
+    }
+
+    /// `contactDiscovery` when we share with discovery peers, nothing otherwise.
+    static func capabilities(sharing: Bool) -> [String] { sharing ? [PeerCapability.contactDiscovery] : [] }
+
+    /// `node`'s capabilities with `contactDiscovery` offered exactly when `sharing` says so,
+    /// the others (a rendezvous server's, say) kept.
+    static func capabilities(of node: PeerdexNode, sharing: Bool) -> [String] {
+        node.capabilities.filter { $0 != PeerCapability.contactDiscovery } + capabilities(sharing: sharing)
     }
 
     /// Brings the audience keys in line with the book, fills `snapshot`, then keeps both up to
     /// date until cancelled: a change to the book (from any process) syncs the keys (a lost
-    /// member rotates its audience's key) and rebuilds the responder.
-    public static func keepServing(_ book: ContactBook, into snapshot: DiscoveryResponderSnapshot, logger: Logger) async {
+    /// member rotates its audience's key) and rebuilds the responder, and `node`'s PONG offers
+    /// discovery exactly while the owner shares with discovery peers.
+    public static func keepServing(
+        _ book: ContactBook, into snapshot: DiscoveryResponderSnapshot, advertisingOn node: PeerdexNode? = nil,
+        logger: Logger
+    ) async {
         let observer = try? book.store { try $0.changeObserver() }
-        refresh(book, into: snapshot, logger: logger)
+        refresh(book, into: snapshot, advertisingOn: node, logger: logger)
         while !Task.isCancelled {
             try? await Task.sleep(for: checkInterval)
             guard let observer else { continue }
             guard (try? observer.hasChanged()) == true else { continue }
-            refresh(book, into: snapshot, logger: logger)
+            refresh(book, into: snapshot, advertisingOn: node, logger: logger)
         }
     }
 
     /// One sync and rebuild; a failure is logged and leaves the previous answers in place.
-    static func refresh(_ book: ContactBook, into snapshot: DiscoveryResponderSnapshot, logger: Logger) {
+    static func refresh(
+        _ book: ContactBook, into snapshot: DiscoveryResponderSnapshot, advertisingOn node: PeerdexNode? = nil,
+        logger: Logger
+    ) {
         do {
             let rotated = try book.syncAudienceKeys()
             if !rotated.isEmpty {
                 logger.info("audience keys rotated", metadata: ["audiences": "\(rotated.map(\.rawValue))"])
             }
-            snapshot.update(try responder(of: book))
+            let responder = try responder(of: book)
+            snapshot.update(responder)
+            if let node {
+                let sharing = responder.controller.preferences.shareWithDiscoveryPeers
+                let offered = capabilities(of: node, sharing: sharing)
+                if offered != node.capabilities {
+                    node.advertise(offered)
+                    logger.info("discovery \(sharing ? "offered" : "withdrawn") in our PONG")
+                }
+            }
         } catch {
             logger.error("cannot refresh the discovery answers", metadata: ["error": "\(error)"])
         }

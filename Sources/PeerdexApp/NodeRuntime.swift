@@ -59,7 +59,7 @@ public final class NodeRuntime: Sendable {
             handler: ReplicationHandler(
                 replicating, next: DiscoveryHandler(responding: replicating, next: rendezvousHandler)))
         loadSource.withLock { $0 = node }
-        DiscoveryServing.refresh(book, into: responses, logger: logger)
+        DiscoveryServing.refresh(book, into: responses, advertisingOn: node, logger: logger)
 
         let (bound, boundContinuation) = AsyncStream.makeStream(of: HostPort.self)
         let serving = Task {
@@ -97,8 +97,8 @@ public final class NodeRuntime: Sendable {
     public func run() async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { [dht] in await dht.run() }
-            group.addTask { [book, responses, logger] in
-                await DiscoveryServing.keepServing(book, into: responses, logger: logger)
+            group.addTask { [book, responses, node, logger] in
+                await DiscoveryServing.keepServing(book, into: responses, advertisingOn: node, logger: logger)
             }
             group.addTask { [discovery] in await discovery.keepRefreshing(every: DiscoveryService.refreshInterval) }
             group.addTask { [book, node, dht] in

@@ -13,11 +13,14 @@ final class NodeContext: Sendable {
     private let buckets = NIOLockedValueBox([PeerID: TokenBucket]())
     private let inFlight = NIOLockedValueBox(0)
     private let stopping = NIOLockedValueBox(false)
+    /// What our PONG offers: the configuration's at start, changed while running by `advertise`.
+    private let capabilities: NIOLockedValueBox<[String]>
 
     init(configuration: NodeConfiguration, logger: Logger, handler: (any RequestHandler)?) {
         self.configuration = configuration
         self.logger = logger
         self.handler = handler
+        capabilities = NIOLockedValueBox(configuration.capabilities)
         admission = NIOLockedValueBox(
             ConnectionAdmission(
                 maximumConnections: configuration.maximumConnections,
@@ -87,11 +90,17 @@ final class NodeContext: Sendable {
         return min(1, max(connections, requests))
     }
 
+    /// The capabilities our PONG offers now.
+    var advertisedCapabilities: [String] { capabilities.withLockedValue { $0 } }
+
+    /// Makes our PONG offer `offered` from the next PING on.
+    func advertise(_ offered: [String]) { capabilities.withLockedValue { $0 = offered } }
+
     /// Our answer to a PING.
     func pong() -> WireEnvelope.OneOf_Body {
         var pong = WirePong()
         pong.load = Float(load)
-        pong.capabilities = configuration.capabilities
+        pong.capabilities = advertisedCapabilities
         pong.agent = WireProtocol.agent
         return .pong(pong)
     }

@@ -59,6 +59,13 @@ public final class PeerdexNode: Sendable {
     /// How busy the node is, 0 to 1, as its PONG reports.
     public var load: Double { context.load }
 
+    /// The capabilities our PONG offers now (`NodeConfiguration.capabilities` until `advertise`).
+    public var capabilities: [String] { context.advertisedCapabilities }
+
+    /// Makes our PONG offer `capabilities` from the next PING on (sharing switched on or off
+    /// while the node runs).
+    public func advertise(_ capabilities: [String]) { context.advertise(capabilities) }
+
     // MARK: - Running
 
     /// Runs the node until `shutdown` (or cancellation): listens on `address` when given,
