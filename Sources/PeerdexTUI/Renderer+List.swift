@@ -80,19 +80,10 @@ extension Renderer {
     private mutating func drawNetworkRow(
         _ peer: DiscoveredPeer, _ columns: ListColumns, x: Int, y: Int, selected: Bool
     ) {
-        let base = selected ? theme.selection : theme.text
-        buffer.fill(Rect(x: x, y: y, width: columns.width, height: 1), style: base)
+        let base = drawRowColumns(
+            name: DisplayWidth.truncate(Self.name(of: peer), to: columns.name), interests: peer.interests,
+            peerID: peer.peerID, last: "network", lastIsLabel: true, columns, x: x, y: y, selected: selected)
         buffer.put(Self.networkMark, x: x + 1, y: y, style: selected ? base : theme.label)
-        let name = DisplayWidth.truncate(Self.name(of: peer), to: columns.name)
-        buffer.put(name, x: x + ListColumns.markWidth, y: y, style: base)
-        var secondary = selected ? base : theme.secondary
-        secondary.bold = false
-        if columns.interests > 0 {
-            let interests = DisplayWidth.truncate(peer.interests.joined(separator: ", "), to: columns.interests)
-            buffer.put(interests, x: x + columns.interestsX, y: y, style: secondary)
-        }
-        buffer.put(peer.peerID.shortText, x: x + columns.peerX, y: y, style: secondary)
-        buffer.put("network", x: x + columns.seenX, y: y, style: selected ? base : theme.label)
     }
 
     /// The mark of a network result in the list's mark column.
@@ -110,28 +101,42 @@ extension Renderer {
 
     /// One contact: mark, name, interests (when wide), short peer ID and last-seen time.
     private mutating func drawRow(_ contact: Contact, _ columns: ListColumns, x: Int, y: Int, selected: Bool) {
-        let base = selected ? theme.selection : theme.text
-        buffer.fill(Rect(x: x, y: y, width: columns.width, height: 1), style: base)
-        if contact.isBlocked {
-            buffer.put("⊘", x: x + 1, y: y, style: selected ? base : theme.blocked)
-        } else if contact.isFavorite {
-            buffer.put("★", x: x + 1, y: y, style: selected ? base.bolded : theme.favorite)
-        }
         var name = DisplayWidth.truncate(contact.displayName, to: columns.name)
         if !contact.alias.isEmpty, !contact.name.isEmpty, contact.name != contact.alias {
             let withName = contact.displayName + " (" + contact.name + ")"
             if DisplayWidth.of(withName) <= columns.name { name = withName }
         }
+        let seen = contact.lastSeen.map { TimeText.relative($0, now: model.now, utcOffset: model.utcOffset) } ?? "never"
+        let base = drawRowColumns(
+            name: name, interests: contact.interests, peerID: contact.peerID, last: seen, lastIsLabel: false, columns,
+            x: x, y: y, selected: selected)
+        if contact.isBlocked {
+            buffer.put("⊘", x: x + 1, y: y, style: selected ? base : theme.blocked)
+        } else if contact.isFavorite {
+            buffer.put("★", x: x + 1, y: y, style: selected ? base.bolded : theme.favorite)
+        }
+    }
+
+    /// What every row draws but its mark: the background, `name` (already fitted), interests
+    /// (when wide), the short peer ID and the last column, dim or (`lastIsLabel`) as a label.
+    /// Returns the row's base style, for the caller's mark.
+    private mutating func drawRowColumns(
+        name: String, interests: [String], peerID: PeerID, last: String, lastIsLabel: Bool, _ columns: ListColumns,
+        x: Int, y: Int, selected: Bool
+    ) -> Style {
+        let base = selected ? theme.selection : theme.text
+        buffer.fill(Rect(x: x, y: y, width: columns.width, height: 1), style: base)
         buffer.put(name, x: x + ListColumns.markWidth, y: y, style: base)
         var secondary = selected ? base : theme.secondary
         secondary.bold = false
         if columns.interests > 0 {
-            let interests = DisplayWidth.truncate(contact.interests.joined(separator: ", "), to: columns.interests)
+            let interests = DisplayWidth.truncate(interests.joined(separator: ", "), to: columns.interests)
             buffer.put(interests, x: x + columns.interestsX, y: y, style: secondary)
         }
-        buffer.put(contact.peerID.shortText, x: x + columns.peerX, y: y, style: secondary)
-        let seen = contact.lastSeen.map { TimeText.relative($0, now: model.now, utcOffset: model.utcOffset) } ?? "never"
-        buffer.put(DisplayWidth.truncate(seen, to: ListColumns.seenWidth), x: x + columns.seenX, y: y, style: secondary)
+        buffer.put(peerID.shortText, x: x + columns.peerX, y: y, style: secondary)
+        let lastStyle = lastIsLabel ? (selected ? base : theme.label) : secondary
+        buffer.put(DisplayWidth.truncate(last, to: ListColumns.seenWidth), x: x + columns.seenX, y: y, style: lastStyle)
+        return base
     }
 
     /// A thumb on the box's right border showing where the viewport is in the whole list.
