@@ -1,4 +1,5 @@
 import Foundation
+import PeerdexApp
 import PeerdexCore
 import PeerdexNet
 
@@ -6,41 +7,95 @@ import PeerdexNet
     import Glibc
 #endif
 
-/// `tui.keystroke.serving.*`: keys typed into the real `peerdex` TUI while the node it runs in
-/// its own process answers peer queries from 16 other nodes at 1,000 a second.
+/// `tui.keystroke.serving.*` and `tui.keystroke.terminal.serving.*`: typing searches while a node
+/// in the TUI's process answers peer queries from 16 other nodes at 1,000 a second.
 ///
-/// The TUI is the one `TerminalKeystrokeBench` drives (a pseudo-terminal, each key timed to the
-/// last byte of the update it caused), on a copy of the imported book whose owner shares with
-/// discovery peers and allows contact sharing, so that every query is really searched and
-/// answered from the book. The same session types the same number of queries first without
-/// load (`idle`), then with it; the load generator paces its queries to the rate and counts what
-/// was answered, so the figure says what the node actually served meanwhile.
+/// Both run on a copy of the imported book whose owner shares with discovery peers and allows
+/// contact sharing, so that every query is really searched and answered from the book, and both
+/// type the same number of keys first without load (`idle`), then with it. The load generator
+/// paces its queries to the rate and counts what was answered, so the figures say what the node
+/// actually served meanwhile; a shortfall or a failed query fails the run.
+///
+/// - `tui.keystroke.serving.*` is `tui.keystroke.*` (the model, the executor on the real store and
+///   the render, each key one synchronous step; floor p99 ≤ 16 ms) with a node in this process
+///   answering through the handler chain `NodeRuntime` builds (`DiscoveryHandler` over the
+///   replicating layer over a responder of the book), so serving takes its share of the cores.
+/// - `tui.keystroke.terminal.serving.*` is `tui.keystroke.terminal.*`: the real `peerdex` on a
+///   pseudo-terminal, each key timed to the last byte of its update, whose own in-process node
+///   (`--listen 127.0.0.1:PORT`) is the one asked.
 struct ServingKeystrokeBench {
     static let figures = [
         "tui.keystroke.serving.p50", "tui.keystroke.serving.p99", "tui.keystroke.serving.idle.p99",
-        "tui.keystroke.serving.queries_per_s",
+        "tui.keystroke.terminal.serving.p50", "tui.keystroke.terminal.serving.p99",
+        "tui.keystroke.terminal.serving.idle.p99",
     ]
     /// Peer queries a second the node is asked while keys are typed.
     static let queryRate = 1_000.0
     /// Nodes asking, each its own identity with one connection and one query in flight.
     static let askerCount = 16
-    /// Queries typed in each phase.
+    /// Queries typed in each terminal phase.
     static let typedQueries = 30
 
     let workspace: Workspace
 
     func run() throws {
-        let size = KeystrokeBench.size
-        Report.start(
-            "tui.keystroke.serving.p50 / p99",
-            measures: "ms from writing a key to a \(size.width)×\(size.height) pseudo-terminal running `peerdex` to the "
-                + "last byte of its update, while the TUI's in-process node answers \(Int(Self.queryRate)) peer "
-                + "queries/s from \(Self.askerCount) nodes on 127.0.0.1; floor p99 ≤ 16 ms")
         try workspace.ensureDatabase()
         let data = try workspace.copyOfBook(named: "serving-data")
         try peerdex(
             ["profile", "set", "--data-dir", data, "--name", "Bench Owner", "--visibility", "public",
              "--share-with-discovery-peers", "on", "--allow-contact-sharing", "on"])
+        var random = SplitMix64(seed: workspace.options.seed &+ 0x6c6f_6164)
+        let queries = (0..<2_048).map { _ in WirePeerQuery(text: DiscoveryServeBench.queryText(random: &random)) }
+        if workspace.options.wantsAny(Array(Self.figures.prefix(3))) { try inProcess(data: data, queries: queries) }
+        if workspace.options.wantsAny(Array(Self.figures.suffix(3))) { try terminal(data: data, queries: queries) }
+    }
+
+    /// The model's keystrokes with a node of this process serving.
+    private func inProcess(data: String, queries: [WirePeerQuery]) throws {
+        let size = KeystrokeBench.size
+        Report.start(
+            "tui.keystroke.serving.p50 / p99",
+            measures: "ms per keystroke as tui.keystroke measures it (update + executor on the real store + render, "
+                + "\(size.width)×\(size.height)) while a node in this process answers \(Int(Self.queryRate)) peer queries/s "
+                + "from \(Self.askerCount) nodes on 127.0.0.1; floor p99 ≤ 16 ms")
+        let book: ContactBook
+        do { book = try ContactBook.open(DataDirectory(explicit: data)) } catch {
+            throw BenchError("cannot open the book: \(error)")
+        }
+        let server = try ServedNode(book: book)
+        defer { server.stop() }
+        var driver = TUIDriver(book: book, width: size.width, height: size.height)
+        let typed = QueryMix.queries(count: 1000, from: workspace.contacts(), seed: workspace.options.seed &+ 4)
+        var next = typed.makeIterator()
+        func typeKeys(_ count: Int) -> Samples {
+            var samples = Samples()
+            while samples.count < count, let query = next.next() {
+                for key in KeystrokeBench.keys(typing: query.text) {
+                    samples.append(Monotonic.measure { driver.send(.key(key)) }.1)
+                }
+            }
+            return samples
+        }
+        _ = typeKeys(20)  // warm-up, untimed
+        let idle = typeKeys(KeystrokeBench.minimumKeystrokes)
+        let (serving, load) = try Self.underLoad(server: server.address, queries: queries) {
+            typeKeys(KeystrokeBench.minimumKeystrokes)
+        }
+        guard driver.failures.isEmpty else { throw BenchError("the TUI reported failures: \(driver.failures.prefix(3))") }
+        Report.note("   idle: \(idle.count) keys, p50 \(Report.format(idle.median)) ms; serving: \(serving.count) keys; " + load)
+        Report.figure("tui.keystroke.serving.p50", serving.median, "ms")
+        Report.figure("tui.keystroke.serving.p99", serving.percentile(99), "ms")
+        Report.figure("tui.keystroke.serving.idle.p99", idle.percentile(99), "ms")
+    }
+
+    /// The real program's keystrokes, its own node serving.
+    private func terminal(data: String, queries: [WirePeerQuery]) throws {
+        let size = KeystrokeBench.size
+        Report.start(
+            "tui.keystroke.terminal.serving.p50 / p99",
+            measures: "ms from writing a key to a \(size.width)×\(size.height) pseudo-terminal running `peerdex` to the "
+                + "last byte of its update, while the TUI's in-process node answers \(Int(Self.queryRate)) peer "
+                + "queries/s from \(Self.askerCount) nodes on 127.0.0.1; compare with idle (the same session, no load)")
         let peerID = try PeerID(parsing: try Self.peerIDText(json: try peerdex(["id", "--json", "--data-dir", data])))
         let port = try Self.freePort()
         let session = try TerminalKeystrokeBench.Session(
@@ -53,37 +108,44 @@ struct ServingKeystrokeBench {
         _ = session.type(typed[0].text)  // warm-up, untimed
         var idle = Samples()
         for query in typed[1...Self.typedQueries] { for value in session.type(query.text) { idle.append(value) } }
+        let (serving, load) = try Self.underLoad(server: server, queries: queries) {
+            var serving = Samples()
+            for query in typed[(Self.typedQueries + 1)...] { for value in session.type(query.text) { serving.append(value) } }
+            return serving
+        }
+        Report.note(
+            "   idle: \(idle.count) keys, p50 \(Report.format(idle.median)) ms; serving: \(serving.count) keys; " + load
+                + "; \(session.silentKeys) keys without output")
+        Report.figure("tui.keystroke.terminal.serving.p50", serving.median, "ms")
+        Report.figure("tui.keystroke.terminal.serving.p99", serving.percentile(99), "ms")
+        Report.figure("tui.keystroke.terminal.serving.idle.p99", idle.percentile(99), "ms")
+    }
 
-        var random = SplitMix64(seed: workspace.options.seed &+ 0x6c6f_6164)
-        let queries = (0..<2_048).map { _ in WirePeerQuery(text: DiscoveryServeBench.queryText(random: &random)) }
+    /// Runs `body` while `server` is asked `queryRate` queries a second; its result and a line
+    /// saying what the load was. Fails when a query failed or the node fell short of the rate.
+    private static func underLoad<T>(
+        server: PeerAddress, queries: [WirePeerQuery], _ body: () throws -> T
+    ) throws -> (T, String) {
         let load = QueryLoad(server: server, queries: queries)
         try load.start()
         defer { load.stop() }
         try load.waitUntilAnswering()
-        let loadStart = load.snapshot()
-        var serving = Samples()
-        for query in typed[(Self.typedQueries + 1)...] { for value in session.type(query.text) { serving.append(value) } }
-        let loadEnd = load.snapshot()
+        let start = load.snapshot()
+        let result = try body()
+        let end = load.snapshot()
         load.stop()
         try load.finish()
-
-        let seconds = loadEnd.time - loadStart.time
-        let answered = loadEnd.answered - loadStart.answered
-        let failed = loadEnd.failed - loadStart.failed
+        let seconds = end.time - start.time
+        let answered = end.answered - start.answered
+        let failed = end.failed - start.failed
         let rate = Double(answered) / seconds
-        Report.note(
-            "   idle: \(idle.count) keys, p50 \(Report.format(idle.median)) ms; serving: \(serving.count) keys in "
-                + "\(Report.format(seconds)) s; \(answered) queries answered (\(Report.format(Double(loadEnd.results - loadStart.results) / Double(max(answered, 1)))) "
-                + "results each), \(failed) failed, query p99 \(Report.format(load.latencyP99())) ms; "
-                + "\(session.silentKeys) keys without output")
-        guard failed == 0 else { throw BenchError("\(failed) peer queries to the TUI's node failed") }
-        guard rate >= 0.95 * Self.queryRate else {
-            throw BenchError("the TUI's node answered \(Report.format(rate)) queries/s, under the \(Int(Self.queryRate)) asked")
-        }
-        Report.figure("tui.keystroke.serving.p50", serving.median, "ms")
-        Report.figure("tui.keystroke.serving.p99", serving.percentile(99), "ms")
-        Report.figure("tui.keystroke.serving.idle.p99", idle.percentile(99), "ms")
-        Report.figure("tui.keystroke.serving.queries_per_s", rate, "queries/s")
+        let line =
+            "\(answered) queries answered in \(Report.format(seconds)) s (\(Report.format(rate)) queries/s, "
+            + "\(Report.format(Double(end.results - start.results) / Double(max(answered, 1)))) results each), "
+            + "\(failed) failed, query p99 \(Report.format(load.latencyP99())) ms"
+        guard failed == 0 else { throw BenchError("\(failed) peer queries failed: \(line)") }
+        guard rate >= 0.95 * queryRate else { throw BenchError("the node fell short of \(Int(queryRate)) queries/s: \(line)") }
+        return (result, line)
     }
 
     /// Runs `peerdex` with `arguments` to completion; its stdout.
@@ -116,6 +178,41 @@ struct ServingKeystrokeBench {
         }
         guard bound else { throw BenchError("bind: \(String(cString: strerror(errno)))") }
         return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
+
+/// A node in this process answering discovery requests from `book` as `NodeRuntime`'s node
+/// does (no DHT: the askers dial it directly), on 127.0.0.1 and a port the system picks.
+private final class ServedNode: @unchecked Sendable {
+    let node: PeerdexNode
+    let address: PeerAddress
+    private let stopped = DispatchSemaphore(value: 0)
+
+    init(book: ContactBook) throws {
+        let snapshot = DiscoveryResponderSnapshot(try DiscoveryServing.responder(of: book))
+        let node = PeerdexNode(
+            identity: book.identity.handshakeIdentity, logger: DiscoveryServeBench.silentLogger,
+            handler: DiscoveryHandler(responding: ReplicatingResponder(snapshot: snapshot)))
+        self.node = node
+        let bound = Locked<HostPort?>(nil)
+        let stopped = stopped
+        Task.detached {
+            try? await node.run(listeningOn: HostPort(host: "127.0.0.1", port: 0)) { bound.set($0) }
+            stopped.signal()
+        }
+        let start = Monotonic.now()
+        while bound.value == nil {
+            guard Monotonic.milliseconds(since: start) < 10_000 else { throw BenchError("the served node did not listen") }
+            usleep(5_000)
+        }
+        address = PeerAddress(bound.value!, peerID: book.identity.peerID)
+    }
+
+    /// Shuts the node down and waits for it to stop.
+    func stop() {
+        let node = node
+        try? runBlocking { await node.shutdown() }
+        _ = stopped.wait(timeout: .now() + 10)
     }
 }
 
