@@ -72,13 +72,31 @@ public enum SearchSession {
         try await dht.start(bindingTo: HostPort(host: loopbackOnly ? "127.0.0.1" : "0.0.0.0", port: 0))
         let node = PeerdexNode(identity: book.identity.handshakeIdentity, logger: logger)
         let running = Task { try await node.run() }
-        defer {
-            Task {
-                await node.shutdown()
-                running.cancel()
-                await dht.shutdown()
-            }
+        // Both nodes are stopped, and waited for, on every way out: nothing of them outlives the search.
+        func stop() async {
+            await node.shutdown()
+            running.cancel()
+            await dht.shutdown()
         }
+        do {
+            let summary = try await joinAndSearch(
+                dht: dht, node: node, book: book, bootstrap: bootstrap, rendezvous: rendezvous, joinTimeout: joinTimeout,
+                configuration: configuration, text: text, interests: interests, minimumScore: minimumScore,
+                logger: logger, onResults: onResults)
+            await stop()
+            return summary
+        } catch {
+            await stop()
+            throw error
+        }
+    }
+
+    /// The search once both nodes run: join the DHT, find discovery peers, ask them.
+    private static func joinAndSearch(
+        dht: DHTNode, node: PeerdexNode, book: ContactBook, bootstrap: [DHTEndpoint], rendezvous: [PeerAddress],
+        joinTimeout: Duration, configuration: DiscoveryService.Configuration, text: String, interests: [String],
+        minimumScore: Double, logger: Logger, onResults: @escaping @Sendable ([Result]) -> Void
+    ) async throws -> Summary {
         let joined = await DiscoveryService.withDeadline(joinTimeout) { () async -> Swift.Result<Void, AppError> in
             do {
                 _ = try await LookupSession.join(dht, bootstrap: bootstrap, rendezvous: rendezvous)

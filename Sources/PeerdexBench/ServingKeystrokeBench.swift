@@ -189,7 +189,10 @@ private final class ServedNode: @unchecked Sendable {
     private let stopped = DispatchSemaphore(value: 0)
 
     init(book: ContactBook) throws {
-        let snapshot = DiscoveryResponderSnapshot(try DiscoveryServing.responder(of: book))
+        let responder = try DiscoveryServing.responder(of: book)
+        let shared = responder.controller.sharedContacts(responder.contacts, for: .stranger, path: .peerQuery).count
+        Report.note("   the served book: \(responder.contacts.count) contacts, \(shared) of them shareable with a stranger")
+        let snapshot = DiscoveryResponderSnapshot(responder)
         let node = PeerdexNode(
             identity: book.identity.handshakeIdentity, logger: DiscoveryServeBench.silentLogger,
             handler: DiscoveryHandler(responding: ReplicatingResponder(snapshot: snapshot)))
@@ -314,11 +317,17 @@ private final class QueryLoad: @unchecked Sendable {
                         due += interval
                         let sent = ContinuousClock.now
                         do {
-                            let reply = try await connection.query(queries[next % queries.count])
+                            // Counted, not validated entry by entry: the askers stand for other
+                            // machines, so the less of the shared cores they take the better.
+                            let response = try await connection.request(.peerQuery(queries[next % queries.count]))
                             let milliseconds = (ContinuousClock.now - sent).seconds * 1000
                             latencies.withLock { $0.append(milliseconds) }
                             counters.withLock {
-                                if reply.busy || reply.rejected > 0 { $0.failed += 1 } else { $0.answered += 1 }
+                                guard case .peerQueryReply(let reply) = response.body, !reply.busy else {
+                                    $0.failed += 1
+                                    return
+                                }
+                                $0.answered += 1
                                 $0.results += reply.results.count
                             }
                         } catch {
