@@ -23,6 +23,8 @@ public actor DiscoveryService {
         public var coordinator = DiscoveryCoordinator.Configuration()
         /// How many searches' results are kept, and for how long (issue 11, item 6).
         public var queryCache = QueryCacheSettings.standard
+        /// Peers' known profiles and endpoints, and how long a profile spares a fetch (issue 11, item 6).
+        public var knownProfiles = ProfileFetchPlanner.Configuration()
 
         /// The defaults.
         public init() {}
@@ -46,6 +48,10 @@ public actor DiscoveryService {
     private var recentSearches: QueryCache<CachedSearch>
     /// Endpoints that answered a PING without offering discovery, so they are not asked every refresh.
     private var notDiscoveryPeers = Set<DHTEndpoint>()
+    /// Peers' latest profile records, from search results and fetches, and who answers where.
+    private var knownProfiles: ProfileFetchPlanner
+    /// Profile requests sent to announced endpoints so far (what the profile cache saves).
+    private(set) var profileFetches = 0
     private let clock = ContinuousClock()
     private let start: ContinuousClock.Instant
     private let logger: Logger
@@ -58,6 +64,7 @@ public actor DiscoveryService {
         self.configuration = configuration
         coordinator = DiscoveryCoordinator(ownID: ownID, configuration: configuration.coordinator)
         recentSearches = QueryCache(settings: configuration.queryCache)
+        knownProfiles = ProfileFetchPlanner(configuration: configuration.knownProfiles)
         start = clock.now
         self.logger = logger
     }
@@ -234,6 +241,10 @@ public actor DiscoveryService {
             onUpdate: { update in
                 if !update.finished { onUpdate(merge(update.ranked, update)) }
             }, onPeer: { outcome in outcomes.withLock { $0.append(outcome) } })
+        // Only what discovery peers reported: the merged results also hold cached profiles,
+        // which must not look freshly seen.
+        let reportedAt = now
+        for peer in update.ranked { knownProfiles.remember(peer, now: reportedAt) }
         update = merge(update.ranked, update)
         let announced = await byInterest
         if !announced.isEmpty { update = merge(announced, update) }
@@ -254,7 +265,8 @@ public actor DiscoveryService {
     /// `findPeersByInterest` (issue 11, item 5): the peers announced under the info-hash of each
     /// of `interests`, asked directly for their profiles (each within `requestTimeout`), scored
     /// by Jaccard similarity, those under `minimumScore` and blocked ones dropped; best first.
-    /// At most `maximumPeers` announced endpoints are asked in all.
+    /// At most `maximumPeers` announced endpoints are considered in all; one whose peer's profile
+    /// was seen within `knownProfiles.freshness` is answered from the cache, not asked.
     public func findPeersByInterest(
         _ interests: [String], blocked: Set<PeerID> = [], minimumScore: Double = InterestMatcher.defaultMinimumScore,
         maximumPeers: Int = 32
@@ -268,34 +280,46 @@ public actor DiscoveryService {
                 endpoints.append(endpoint)
             }
         }
-        let profiles = await fetchProfiles(at: endpoints)
+        let profiles = await announcedProfiles(at: endpoints, blocked: blocked)
         var merger = DiscoveryResultMerger(
             query: DiscoveryQuery(interests: interests), ownID: ownID, blocked: blocked, minimumScore: minimumScore)
         for profile in profiles { _ = merger.merge([profile], from: profile.peerID) }
         return merger.ranked
     }
 
+    /// The profiles of the peers at `endpoints`: fresh ones from the cache, the others fetched
+    /// (and remembered); blocked peers' cached profiles left out.
+    func announcedProfiles(at endpoints: [DHTEndpoint], blocked: Set<PeerID>) async -> [DiscoveredPeer] {
+        let plan = knownProfiles.plan(endpoints, blocked: blocked, now: now)
+        profileFetches += plan.toFetch.count
+        let fetched = await fetchProfiles(at: plan.toFetch)
+        let now = now
+        for (endpoint, profile) in fetched { knownProfiles.remember(profile, answeredAt: endpoint, now: now) }
+        return plan.cached + fetched.map(\.1)
+    }
+
     /// Each endpoint's profile as it shows it to us, a few at a time; endpoints that do not
     /// answer in time, or have nothing for us, give nothing.
-    private func fetchProfiles(at endpoints: [DHTEndpoint]) async -> [DiscoveredPeer] {
+    private func fetchProfiles(at endpoints: [DHTEndpoint]) async -> [(DHTEndpoint, DiscoveredPeer)] {
         let node = node
         let timeout = configuration.requestTimeout
         let width = max(1, configuration.concurrentPings)
-        return await withTaskGroup(of: DiscoveredPeer?.self) { group in
-            var profiles = [DiscoveredPeer]()
+        return await withTaskGroup(of: (DHTEndpoint, DiscoveredPeer?).self) { group in
+            var profiles = [(DHTEndpoint, DiscoveredPeer)]()
             var pending = endpoints[...]
             func launch() {
                 guard let endpoint = pending.popFirst() else { return }
                 group.addTask {
                     let address = PeerAddress(HostPort(host: "\(endpoint.ip)", port: Int(endpoint.port)))
-                    return await Self.withDeadline(timeout) {
+                    let profile = await Self.withDeadline(timeout) {
                         try await node.connection(to: address).requestProfile(timeout: timeout)
                     } ?? nil
+                    return (endpoint, profile)
                 }
             }
             for _ in 0..<width { launch() }
-            while let profile = await group.next() {
-                if let profile { profiles.append(profile) }
+            while let (endpoint, profile) = await group.next() {
+                if let profile { profiles.append((endpoint, profile)) }
                 launch()
             }
             return profiles
