@@ -186,6 +186,54 @@ import Testing
         #expect(repairs.isEmpty)
     }
 
+    @Test func aGetThatFindsNothingAmongTheRClosestAsksOnToTheKClosest() {
+        // The put settled on the k closest; a stall can make it store a little farther out.
+        let distances: [UInt32] = [10, 20, 30, 40, 50, 60, 70, 80, 90]
+        var script = Self.script(knowing: distances)
+        let remotes = Self.remotes(distances, items: [50: Self.v5])
+        let (id, start) = script.start(Self.getOperation)
+        let (output, repairs) = script.play(start.queries, with: remotes, answering: Self.isGet)
+        #expect(output.finished.map(\.id) == [id])
+        let result = output.finished.first?.result
+        #expect(result?.outcome == .item(Self.v5, holders: [Self.n(50).endpoint]))
+        #expect(result?.queriesSent == 8, "the k = 8 closest, not 90")
+        #expect(repairs.map(\.to) == [10, 20, 30].map { Self.n($0).endpoint }, "the R closest get the item pushed")
+    }
+
+    /// A get toward v5's target whose three closest nodes go overdue, then whose next eight answer
+    /// without the item.
+    static func getWithTheClosestThreeSlow() -> (EngineScript, DHTOperationID, [SentDatagram]) {
+        var script = Self.script(knowing: [10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 110])
+        let (id, start) = script.start(Self.getOperation)
+        #expect(start.queries.map(\.to) == [10, 20, 30].map { Self.n($0).endpoint })
+        let overdue = script.tick(at: 1_001)  // no round trip measured yet: the 1 s ceiling
+        let (settled, _) = script.play(
+            overdue.queries, with: Self.remotes([40, 50, 60, 70, 80, 90, 100, 110]), answering: Self.isGet)
+        #expect(settled.finished.isEmpty, "slow is not gone: a get that found nothing waits for the closest")
+        return (script, id, start.queries)
+    }
+
+    @Test func aGetThatFoundNothingWaitsForAnOverdueReplica() throws {
+        var (script, id, first) = Self.getWithTheClosestThreeSlow()
+        let holder = ScriptedRemote(Self.n(10), item: Self.v5)
+        guard case .success(let response)? = holder.answer(try #require(first[0].query)) else {
+            Issue.record("the scripted holder did not answer")
+            return
+        }
+        script.now = 1_001.5
+        let late = script.answer(first[0], with: response)
+        #expect(late.finished.map(\.id) == [id])
+        #expect(late.finished.first?.result.outcome == .item(Self.v5, holders: [Self.n(10).endpoint]))
+    }
+
+    @Test func aGetForAnAbsentItemEndsWhenItsOverdueQueriesTimeOut() {
+        var (script, id, _) = Self.getWithTheClosestThreeSlow()
+        #expect(script.tick(at: 1_002.999).finished.isEmpty)
+        let timedOut = script.tick(at: 1_003)
+        #expect(timedOut.finished.map(\.id) == [id])
+        #expect(timedOut.finished.first?.result.outcome == .item(nil, holders: []))
+    }
+
     // MARK: - Forgeries
 
     /// Ways to forge a higher-seq answer to a get for the v* items' key and salt.

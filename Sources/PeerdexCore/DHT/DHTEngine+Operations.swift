@@ -164,6 +164,16 @@ extension DHTEngine {
                 operations[id] = running
                 return actions
             }
+            switch running.settled(widenedTo: configuration.k) {
+            case .finish:
+                break
+            case .askFarther:
+                operations[id] = running
+                return actions + advance(id, now: now)
+            case .awaitOverdue:
+                operations[id] = running
+                return actions
+            }
             if let phase = storePhase(for: running) {
                 running.store = phase
                 operations[id] = running

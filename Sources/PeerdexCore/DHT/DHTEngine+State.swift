@@ -68,6 +68,32 @@ struct RunningOperation: Sendable {
     }
 }
 
+extension RunningOperation {
+    /// What a settled lookup does next.
+    enum Settled {
+        /// Finish: any operation but a get, or a get holding an item or done looking.
+        case finish
+        /// Ask farther: a get that found nothing among the R closest now settles on the k closest.
+        case askFarther
+        /// Wait: a get that found nothing still has overdue queries among the closest, and a slow
+        /// node may be the replica; each one ends by answering or at its hard timeout.
+        case awaitOverdue
+    }
+
+    /// What this operation does now that its lookup has settled. A get that found nothing widens
+    /// its lookup to the `k` closest once (the put that stored the item settled on the k closest,
+    /// so the replicas may sit a little farther out when a stall made the closest look overdue to
+    /// the putter), then waits for its overdue queries rather than passing them over.
+    mutating func settled(widenedTo k: Int) -> Settled {
+        guard case .getMutable = operation, bestItem == nil else { return .finish }
+        if lookup.settleCount < k {
+            lookup.widen(settleCount: k)
+            if !lookup.isDone { return .askFarther }
+        }
+        return lookup.isDoneAwaitingOverdue ? .finish : .awaitOverdue
+    }
+}
+
 /// The replicas of a put or announcement: who was asked, who acknowledged, who is next.
 struct StorePhase: Sendable {
     /// Closest responders not asked yet, with their tokens.

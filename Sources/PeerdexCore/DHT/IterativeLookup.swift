@@ -41,7 +41,7 @@ public struct IterativeLookup: Sendable {
     /// Most queries counted as in flight at once (Kademlia's α).
     public let alpha: Int
     /// How many of the closest live candidates must answer before the lookup is done.
-    public let settleCount: Int
+    public private(set) var settleCount: Int
     /// Most candidates kept; farther ones are forgotten.
     public let capacity: Int
     /// Candidates, closest first.
@@ -122,6 +122,28 @@ public struct IterativeLookup: Sendable {
             if live >= settleCount { return true }
         }
         return true
+    }
+
+    /// `isDone`, with overdue queries still awaited rather than passed over: what a get that has
+    /// found nothing waits for, since a slow node may be the replica (each overdue query ends by
+    /// answering or at its hard timeout).
+    public var isDoneAwaitingOverdue: Bool {
+        var live = 0
+        for candidate in candidates {
+            switch candidate.state {
+            case .failed: continue
+            case .responded: live += 1
+            case .fresh, .inFlight, .overdue: return false
+            }
+            if live >= settleCount { return true }
+        }
+        return true
+    }
+
+    /// Makes the lookup settle only once `count` of the closest live candidates have answered
+    /// (never fewer than now): a get that found nothing among the closest few looks further.
+    public mutating func widen(settleCount count: Int) {
+        settleCount = max(settleCount, count)
     }
 
     /// Whether any query is still counted in flight.
