@@ -4,13 +4,14 @@
 # test uses to damage a book and protoc (the interoperability test generates Python code of the
 # wire schema with it; `make proto` uses it too) and python3-libtorrent with python3-cryptography
 # (Tests/Interop/libtorrent_dht.py runs reference Mainline DHT nodes on loopback; libtorrent imports
-# only in Debian's /usr/bin/python3.11, not in a venv); with pip, into .build/interop-venv, the pinned
+# only in Debian's /usr/bin/python3.11, not in a venv), iproute2 (`ip` and `bridge`: the LAN tests build
+# network namespaces); with pip, into .build/interop-venv, the pinned
 # Python packages of the interoperability tests (Tests/Interop/requirements.txt: an independent
-# Noise implementation, Ed25519 and protobuf).
+# Noise implementation, Ed25519, protobuf and python-zeroconf).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 missing=()
-for package in libsqlite3-dev libncurses-dev tmux sqlite3 protobuf-compiler python3-libtorrent python3-cryptography; do
+for package in libsqlite3-dev libncurses-dev tmux sqlite3 protobuf-compiler python3-libtorrent python3-cryptography iproute2; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
 done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -16,9 +16,10 @@ import Testing
         _ body: @Sendable (DiscoveryService) async throws -> T
     ) async throws -> T {
         let identity = NetworkSearchTests.identity()
-        // A short handshake timeout: the black hole's dial must not hold the shutdown for 5 s.
+        // A handshake timeout shorter than the default 5 s, so that the black hole's dial does not
+        // hold the shutdown long, yet long enough for a live peer on a machine loaded by the suite.
         var nodeConfiguration = NodeConfiguration()
-        nodeConfiguration.handshakeTimeout = .seconds(1)
+        nodeConfiguration.handshakeTimeout = .seconds(3)
         let node = PeerdexNode(
             identity: identity, configuration: nodeConfiguration, logger: Logger(label: "test.asker"))
         let running = Task { try await node.run() }

@@ -8,10 +8,10 @@ import Testing
 /// `advertise` says while it runs, with no restart.
 @Suite struct NodeCapabilitiesTests {
     @Test func aRunningNodesPongFollowsWhatItAdvertises() async throws {
-        var configuration = NodeHarness.quick()
+        var configuration = NodeHarness.patient()
         configuration.capabilities = ["rendezvous"]
         try await NodeHarness.withNode(configuration: configuration) { server, address in
-            try await NodeHarness.withNode(listen: false) { client, _ in
+            try await NodeHarness.withNode(configuration: NodeHarness.patient(), listen: false) { client, _ in
                 let atStart = try await client.ping(address).capabilities
                 #expect(atStart == ["rendezvous"])
                 server.advertise(["rendezvous", PeerCapability.contactDiscovery])

@@ -62,6 +62,16 @@ enum NodeHarness {
         return configuration
     }
 
+    /// Timeouts of 10 s, for tests that are not about timeouts: a loaded machine (the whole
+    /// suite on two cores) can take over 2 s to answer, which must not fail them.
+    static func patient() -> NodeConfiguration {
+        var configuration = NodeConfiguration()
+        configuration.handshakeTimeout = .seconds(10)
+        configuration.requestTimeout = .seconds(10)
+        configuration.connectTimeout = .seconds(10)
+        return configuration
+    }
+
     /// `quick()` with a handshake timeout of 0.5 s, for the tests of that timeout.
     static func shortHandshake() -> NodeConfiguration {
         var configuration = quick()

@@ -63,6 +63,7 @@ import Testing
     ) async throws -> T {
         var settingsA = ReplicatingResponder.Configuration()
         settingsA.planner = ReplicationPlanner.Settings(popularityThreshold: 3)
+        settingsA.sendTimeout = .seconds(10)  // not a test of the timeout: a loaded machine is slow
         let replicatingA = ReplicatingResponder(
             snapshot: DiscoveryResponderSnapshot(
                 responder(nodeA, name: "Anna", interests: ["jazz"], contacts: bookOfA())),
@@ -70,10 +71,11 @@ import Testing
         let replicatingB = ReplicatingResponder(
             snapshot: DiscoveryResponderSnapshot(responder(nodeB, name: "Bert", interests: ["rock"], contacts: bookOfB)))
         return try await NodeHarness.withNode(
-            identity: nodeB, handler: ReplicationHandler(replicatingB, next: DiscoveryHandler(responding: replicatingB))
+            identity: nodeB, configuration: NodeHarness.patient(),
+            handler: ReplicationHandler(replicatingB, next: DiscoveryHandler(responding: replicatingB))
         ) { b, addressB in
             try await NodeHarness.withNode(
-                identity: nodeA,
+                identity: nodeA, configuration: NodeHarness.patient(),
                 handler: ReplicationHandler(replicatingA, next: DiscoveryHandler(responding: replicatingA))
             ) { a, addressA in
                 replicatingA.connect(FixedPeers(known: [discoveryPeer(addressB)], node: a))
@@ -87,7 +89,7 @@ import Testing
     static func ask(
         _ address: PeerAddress, _ text: String, as identity: LocalHandshakeIdentity = NodeHarness.identity()
     ) async throws -> [String] {
-        try await NodeHarness.withNode(identity: identity, listen: false) { node, _ in
+        try await NodeHarness.withNode(identity: identity, configuration: NodeHarness.patient(), listen: false) { node, _ in
             try await node.connection(to: address).query(WirePeerQuery(text: text)).results.map(\.name)
         }
     }
@@ -153,7 +155,7 @@ import Testing
                 query: WirePeerQuery(text: "jazz"),
                 results: [DiscoveredPeer(peerID: Fixtures.peerID(7), name: "Jazz Spam", interests: ["jazz"], seq: 1)])
             await #expect(throws: NetError.self) {
-                try await NodeHarness.withNode(listen: false) { node, _ in
+                try await NodeHarness.withNode(configuration: NodeHarness.patient(), listen: false) { node, _ in
                     try await node.connection(to: b).replicate(message)
                 }
             }
