@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import PeerdexCore
 import PeerdexNet
+import PeerdexStore
 
 /// The member's side of audience keys on a running node (issue 11, "Profiles by audience"):
 /// asks each contact for the keys of its audiences we belong to and keeps what it grants, so
@@ -71,14 +72,20 @@ public actor AudienceKeyFetcher {
 
     /// Asks contacts as the planner says until cancelled.
     public func run() async {
+        // The contacts are read again only after a commit: a book of 100,000 costs a whole read.
+        let observer = try? book.store { try $0.changeObserver() }
         var lastRead = -Double.infinity
         while !Task.isCancelled {
             if now - lastRead >= configuration.bookRereadInterval {
+                let first = lastRead == -Double.infinity
                 lastRead = now
-                do {
-                    planner.update(contacts: try book.store { try $0.contacts(in: .all) }, now: now)
-                } catch {
-                    logger.warning("cannot read the contacts to ask for audience keys", metadata: ["error": "\(error)"])
+                if first || observer.map({ (try? $0.hasChanged()) != false }) ?? true {
+                    do {
+                        planner.update(contacts: try book.store { try $0.contacts(in: .all) }, now: now)
+                    } catch {
+                        logger.warning(
+                            "cannot read the contacts to ask for audience keys", metadata: ["error": "\(error)"])
+                    }
                 }
             }
             let due = planner.due(now: now)
