@@ -1,3 +1,4 @@
+import PeerdexTestSupport
 import Testing
 
 @testable import PeerdexCore
@@ -214,9 +215,9 @@ import Testing
     /// which only a settled (announced or stopped) announcer may be.
     @Test(arguments: [1, 2, 3, 4, 5] as [UInt64])
     func nextDeadlineIsWhenTickActs(seed: UInt64) {
-        var random = SplitMix(state: seed)
+        var random = SeededRandom(exactSeed: seed)
         var now = 0.0
-        var announcer = MDNSAnnouncer(instanceName: "Ada", now: now, initialDelay: random.unit() * 0.25)
+        var announcer = MDNSAnnouncer(instanceName: "Ada", now: now, initialDelay: Double.random(in: 0..<1, using: &random) * 0.25)
         for _ in 0..<400 {
             var early = announcer, onTime = announcer
             let settled = announcer.state == .announced || announcer.state == .stopped
@@ -227,7 +228,7 @@ import Testing
             } else {
                 #expect(onTime.tick(now: now + 1_000_000) == [])
             }
-            now += random.unit() * 2
+            now += Double.random(in: 0..<1, using: &random) * 2
             switch random.next() % 100 {
             case 0..<5: announcer.conflict(now: now)
             case 5..<10: announcer.changed(now: now)
@@ -236,22 +237,9 @@ import Testing
                 _ = announcer.stop(now: now)
                 #expect(announcer.nextDeadline == nil)
                 #expect(announcer.tick(now: now + 1_000_000) == [])
-                announcer = MDNSAnnouncer(instanceName: "Ada", now: now, initialDelay: random.unit() * 0.25)
+                announcer = MDNSAnnouncer(instanceName: "Ada", now: now, initialDelay: Double.random(in: 0..<1, using: &random) * 0.25)
             default: _ = announcer.tick(now: now)
             }
         }
-    }
-
-    /// A small seeded generator so the random walk is the same on every run.
-    struct SplitMix {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
     }
 }
