@@ -52,6 +52,20 @@ public enum ConfigFile {
         return entries
     }
 
+    /// Whether the config file turns LAN discovery on (`nearby = true`); false when there is no
+    /// file or no such key, since advertising ourselves on the LAN is the user's choice.
+    public static func nearbyEnabled(
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(AppError) -> Bool {
+        let path = path(environment: environment)
+        guard FileManager.default.fileExists(atPath: path) else { return false }
+        switch try document(at: path).tables[""]?["nearby"] {
+        case .bool(let enabled): return enabled
+        case nil: return false
+        default: throw .config(path: path, reason: "nearby must be true or false")
+        }
+    }
+
     /// The top-level `key` of the config file at `path` as a list of strings (one string is a
     /// list of one); nil when there is no file or no such key.
     private static func strings(_ key: String, at path: String) throws(AppError) -> [String]? {
@@ -91,8 +105,8 @@ public enum ConfigFile {
                 case ("", "color", .bool(let color)):
                     settings.noColor = settings.noColor || !color
                 case ("keys", _, _), ("", "bootstrap", .strings), ("", "bootstrap", .string),
-                    ("", "rendezvous", .strings), ("", "rendezvous", .string):
-                    continue  // keys are applied below; bootstrap and rendezvous are the network's
+                    ("", "rendezvous", .strings), ("", "rendezvous", .string), ("", "nearby", .bool):
+                    continue  // keys are applied below; bootstrap, rendezvous and nearby are the network's
                 default:
                     throw .config(path: path, reason: "unknown setting '\(table.isEmpty ? key : table + "." + key)' "
                         + "or wrong type (see README: Configuration)")

@@ -20,9 +20,10 @@ public enum NodeLauncher {
     public static func run(
         directory: DataDirectory, listen: HostPort, configuration: NodeConfiguration, bootstrap: [DHTEndpoint] = [],
         rendezvous: [PeerAddress] = [], servesRendezvous: Bool = false,
-        dhtConfiguration: DHTEngineConfiguration = DHTEngineConfiguration(), statsEvery: Duration? = nil,
-        onListening: @escaping @Sendable (HostPort, PeerID) -> Void,
-        onStatistics: @escaping @Sendable (String) -> Void = { _ in }
+        dhtConfiguration: DHTEngineConfiguration = DHTEngineConfiguration(), nearby: NearbyService.Settings? = nil,
+        statsEvery: Duration? = nil, onListening: @escaping @Sendable (HostPort, PeerID) -> Void,
+        onStatistics: @escaping @Sendable (String) -> Void = { _ in },
+        onNearby: @escaping @Sendable (String) -> Void = { _ in }
     ) async throws {
         // With port 0 the system picks the TCP port, and the same number may be taken on UDP by
         // another program: then the node starts again on another port, a few times at most.
@@ -32,7 +33,8 @@ public enum NodeLauncher {
                 return try await runOnce(
                     directory: directory, listen: listen, configuration: configuration, bootstrap: bootstrap,
                     rendezvous: rendezvous, servesRendezvous: servesRendezvous, dhtConfiguration: dhtConfiguration,
-                    statsEvery: statsEvery, onListening: onListening, onStatistics: onStatistics)
+                    nearby: nearby, statsEvery: statsEvery, onListening: onListening, onStatistics: onStatistics,
+                    onNearby: onNearby)
             } catch DHTNodeError.bindFailed(let address, let reason) where listen.port == 0 && attempt < 5 {
                 Logger(label: "peerdex.node").info(
                     "UDP port taken, starting on another", metadata: ["address": "\(address)", "reason": "\(reason)"])
@@ -45,8 +47,9 @@ public enum NodeLauncher {
     private static func runOnce(
         directory: DataDirectory, listen: HostPort, configuration: NodeConfiguration, bootstrap: [DHTEndpoint],
         rendezvous: [PeerAddress], servesRendezvous: Bool, dhtConfiguration: DHTEngineConfiguration,
-        statsEvery: Duration?, onListening: @escaping @Sendable (HostPort, PeerID) -> Void,
-        onStatistics: @escaping @Sendable (String) -> Void
+        nearby: NearbyService.Settings?, statsEvery: Duration?,
+        onListening: @escaping @Sendable (HostPort, PeerID) -> Void,
+        onStatistics: @escaping @Sendable (String) -> Void, onNearby: @escaping @Sendable (String) -> Void
     ) async throws {
         let book = try ContactBook.open(directory)
         let logger = Logger(label: "peerdex.node")
@@ -61,7 +64,7 @@ public enum NodeLauncher {
         defer { signals.cancel() }
         let started = try await NodeRuntime.start(
             book: book, listen: listen, configuration: configuration, bootstrap: bootstrap, rendezvous: rendezvous,
-            servesRendezvous: servesRendezvous, dhtConfiguration: dhtConfiguration, logger: logger)
+            servesRendezvous: servesRendezvous, dhtConfiguration: dhtConfiguration, nearby: nearby, logger: logger)
         runtime.withLock { $0 = started }
         if stopping.value { await started.shutdown() }
         onListening(started.address, book.identity.peerID)
@@ -76,7 +79,14 @@ public enum NodeLauncher {
             }
         }
         defer { periodic?.cancel() }
-        try await started.run()
+        try await started.run { event in
+            switch event {
+            case .appeared(let peer): onNearby("nearby \(peer.peerID) at \(peer.address) verified")
+            case .disappeared(let peer, let reason): onNearby("nearby \(peer) gone (\(reason.rawValue))")
+            case .unavailable(let reason): onNearby("nearby discovery unavailable: \(reason)")
+            case .browsing, .updated: break
+            }
+        }
     }
 }
 
@@ -103,6 +113,13 @@ final class ShutdownSignals: @unchecked Sendable {
 
     init(_ onSignal: @escaping @Sendable (String) -> Void) {
         let received = SignalCount()
+        // A parent (a test runner's thread) may have left them blocked, and a child inherits its
+        // mask: they would then stay pending forever and the process would never stop cleanly.
+        var stopSignals = sigset_t()
+        sigemptyset(&stopSignals)
+        sigaddset(&stopSignals, SIGINT)
+        sigaddset(&stopSignals, SIGTERM)
+        pthread_sigmask(SIG_UNBLOCK, &stopSignals, nil)
         sources = [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM")].map { number, name in
             signal(number, SIG_IGN)  // the dispatch source sees it instead of the default action
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())

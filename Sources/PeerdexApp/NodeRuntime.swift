@@ -14,19 +14,22 @@ public final class NodeRuntime: Sendable {
     public let dht: DHTService
     /// The asking side of discovery.
     public let discovery: DiscoveryService
+    /// LAN discovery, when it was asked for.
+    public let nearby: NearbyService?
     private let book: ContactBook
     private let responses: DiscoveryResponderSnapshot
     private let serving: Task<Void, any Error>
     private let logger: Logger
 
     private init(
-        address: HostPort, node: PeerdexNode, dht: DHTService, discovery: DiscoveryService, book: ContactBook,
-        responses: DiscoveryResponderSnapshot, serving: Task<Void, any Error>, logger: Logger
+        address: HostPort, node: PeerdexNode, dht: DHTService, discovery: DiscoveryService, nearby: NearbyService?,
+        book: ContactBook, responses: DiscoveryResponderSnapshot, serving: Task<Void, any Error>, logger: Logger
     ) {
         self.address = address
         self.node = node
         self.dht = dht
         self.discovery = discovery
+        self.nearby = nearby
         self.book = book
         self.responses = responses
         self.serving = serving
@@ -34,11 +37,13 @@ public final class NodeRuntime: Sendable {
     }
 
     /// Starts listening on `listen` (TCP, then UDP on the port number TCP got) with the book's
-    /// identity; nothing is sent until `run`. Throws when either port cannot be bound.
+    /// identity; nothing is sent until `run`. Throws when either port cannot be bound. With
+    /// `nearby`, `run` also browses (and, as the visibility allows, advertises) on the LAN.
     public static func start(
         book: ContactBook, listen: HostPort, configuration: NodeConfiguration, bootstrap: [DHTEndpoint] = [],
         rendezvous: [PeerAddress] = [], servesRendezvous: Bool = false,
-        dhtConfiguration: DHTEngineConfiguration = DHTEngineConfiguration(), logger: Logger
+        dhtConfiguration: DHTEngineConfiguration = DHTEngineConfiguration(), nearby: NearbyService.Settings? = nil,
+        logger: Logger
     ) async throws -> NodeRuntime {
         let rendezvousHandler = servesRendezvous ? RendezvousHandler() : nil
         // Discovery answers come from the book; referrals from the discovery peers we know,
@@ -87,16 +92,21 @@ public final class NodeRuntime: Sendable {
             node: node, dht: dht.node, ownID: book.identity.peerID, logger: Logger(label: "peerdex.discovery"))
         discovery.withLock { $0 = service }
         replicating.connect(service)
+        let nearbyService = nearby.map { settings in
+            NearbyService(book: book, node: node, dht: dht.node, port: address.port, settings: settings)
+        }
         return NodeRuntime(
-            address: address, node: node, dht: dht, discovery: service, book: book, responses: responses,
-            serving: serving, logger: logger)
+            address: address, node: node, dht: dht, discovery: service, nearby: nearbyService, book: book,
+            responses: responses, serving: serving, logger: logger)
     }
 
     /// Joins the DHT and keeps everything running until `shutdown` (or cancellation); then
     /// saves the DHT's state and stops it. Throws what stopped the listener, if it failed.
-    public func run() async throws {
+    /// LAN discovery's events, when it runs, go to `onNearby`.
+    public func run(onNearby: @escaping @Sendable (NearbyService.Event) -> Void = { _ in }) async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { [dht] in await dht.run() }
+            if let nearby { group.addTask { await nearby.run(onEvent: onNearby) } }
             group.addTask { [book, responses, node, logger] in
                 await DiscoveryServing.keepServing(book, into: responses, advertisingOn: node, logger: logger)
             }
@@ -116,6 +126,7 @@ public final class NodeRuntime: Sendable {
 
     /// Stops accepting and closes every connection once requests in flight are answered; `run` then returns.
     public func shutdown() async {
+        nearby?.withdraw()  // the goodbye first: LAN peers drop us at once
         await node.shutdown()
     }
 

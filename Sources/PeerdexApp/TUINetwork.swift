@@ -14,16 +14,19 @@ public struct TUINetworkSettings: Sendable {
     public var rendezvous: [PeerAddress]
     /// Whether to stay off the network entirely (`--offline`).
     public var offline: Bool
+    /// LAN discovery's settings when it is on (`--nearby`, or `nearby = true`); nil when off.
+    public var nearby: NearbyService.Settings?
 
     /// Settings from their parts; the defaults listen on port 7447 and join through saved nodes.
     public init(
         listen: HostPort = HostPort(host: "0.0.0.0", port: NodeLauncher.defaultPort), bootstrap: [DHTEndpoint] = [],
-        rendezvous: [PeerAddress] = [], offline: Bool = false
+        rendezvous: [PeerAddress] = [], offline: Bool = false, nearby: NearbyService.Settings? = nil
     ) {
         self.listen = listen
         self.bootstrap = bootstrap
         self.rendezvous = rendezvous
         self.offline = offline
+        self.nearby = nearby
     }
 }
 
@@ -54,13 +57,22 @@ final class TUINetwork: @unchecked Sendable {
         self.post = post
     }
 
+    /// What the Nearby pane says when LAN discovery is off.
+    static let nearbyOffHint = "Nearby discovery is off. Start with --nearby, or set nearby = true in config.toml."
+
     /// Starts the node in the background (or says why it is offline).
     func start() {
         guard !settings.offline else {
-            post([.nodeStatus(NodeStatus(.offline(reason: "started with --offline")))])
+            post([
+                .nodeStatus(NodeStatus(.offline(reason: "started with --offline"))),
+                .nearbyAvailability(.off(hint: "Nearby discovery is off: the TUI was started with --offline.")),
+            ])
             return
         }
-        post([.nodeStatus(NodeStatus(.starting))])
+        post([
+            .nodeStatus(NodeStatus(.starting)),
+            .nearbyAvailability(settings.nearby == nil ? .off(hint: Self.nearbyOffHint) : .starting),
+        ])
         lifetime = Task { [self] in await runNode() }
     }
 
@@ -88,6 +100,7 @@ final class TUINetwork: @unchecked Sendable {
         } catch {
             logger.error("the node did not start", metadata: ["error": "\(error)"])
             post([.nodeStatus(NodeStatus(.offline(reason: "could not start: \(error)")))])
+            if settings.nearby != nil { post([.nearbyAvailability(.failed("the node could not start: \(error)"))]) }
             return
         }
         runtime.withLock { $0 = started }
@@ -103,7 +116,9 @@ final class TUINetwork: @unchecked Sendable {
             }
         }
         defer { status.cancel() }
-        do { try await started.run() } catch {
+        do {
+            try await started.run { [self] event in post([nearbyMessage(event, from: started)]) }
+        } catch {
             logger.error("the node stopped", metadata: ["error": "\(error)"])
         }
         post([.nodeStatus(NodeStatus(.offline(reason: "the node stopped")))])
@@ -114,7 +129,7 @@ final class TUINetwork: @unchecked Sendable {
         let start = { [book, settings, logger] (listen: HostPort) in
             try await NodeRuntime.start(
                 book: book, listen: listen, configuration: NodeConfiguration(), bootstrap: settings.bootstrap,
-                rendezvous: settings.rendezvous, logger: logger)
+                rendezvous: settings.rendezvous, nearby: settings.nearby, logger: logger)
         }
         do {
             return try await start(settings.listen)
@@ -122,6 +137,23 @@ final class TUINetwork: @unchecked Sendable {
             logger.notice(
                 "port taken, listening on another", metadata: ["address": "\(settings.listen)", "error": "\(error)"])
             return try await start(HostPort(host: settings.listen.host, port: 0))
+        }
+    }
+
+    // MARK: - Nearby
+
+    /// The TUI's message for a nearby event; rows say whether the peer is a contact already.
+    private func nearbyMessage(_ event: NearbyService.Event, from runtime: NodeRuntime) -> Message {
+        switch event {
+        case .browsing(let advertising): return .nearbyAvailability(.browsing(advertising: advertising))
+        case .unavailable(let reason): return .nearbyAvailability(.failed(reason))
+        case .disappeared(let peer, _): return .nearbyPeerGone(peer)
+        case .appeared(let peer), .updated(let peer):
+            let isContact = ((try? book.store { try $0.contact(peer.peerID) }) ?? nil).map { !$0.isBlocked } ?? false
+            return .nearbyPeer(
+                NearbyRow(
+                    peerID: peer.peerID, name: peer.name, address: "\(peer.address)", rtt: peer.rtt,
+                    lastHeard: runtime.nearby?.date(of: peer.lastHeard) ?? Date(), isContact: isContact))
         }
     }
 

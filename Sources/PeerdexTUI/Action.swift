@@ -30,7 +30,7 @@ public enum Action: String, CaseIterable, Hashable, Sendable {
     case openDetails = "details"
     /// Start an incremental search.
     case search
-    /// Add a contact from a peer ID or invite, or the selected network result.
+    /// Add a contact from a peer ID or invite, or the selected network result or nearby peer.
     case add
     /// Toggle favorite on the selected contact.
     case toggleFavorite = "favorite"

@@ -55,7 +55,8 @@ extension AppModel {
     /// Asks for a pane's rows when the visible ones are not loaded, unless they are already asked
     /// for; a load of another window of the same pane is cancelled (the viewport has left it).
     mutating func ensureWindow(_ pane: Pane) -> [Command] {
-        guard pane != .search, let list = lists[pane] else { return [] }
+        // Search and Nearby rows are not the store's: nothing to load.
+        guard pane != .search, pane != .nearby, let list = lists[pane] else { return [] }
         let isWindowOfPane: (Request) -> Bool = { $0.loadsWindow(of: pane) }
         let lastVisible = min(list.total, list.top + layout.visibleRows)
         let covered = list.window.map { $0.offset <= list.top && $0.offset + $0.rows.count >= lastVisible } ?? false
@@ -69,7 +70,7 @@ extension AppModel {
 
     /// Takes a loaded window; asks again only if the viewport has moved elsewhere meanwhile.
     mutating func receive(_ window: ContactWindow) -> [Command] {
-        guard window.pane != .search, var list = lists[window.pane] else { return [] }
+        guard window.pane != .search, window.pane != .nearby, var list = lists[window.pane] else { return [] }
         list.window = window
         list.total = window.total
         list.stale = false
@@ -85,7 +86,7 @@ extension AppModel {
     /// what is shown, and mark the rest stale.
     mutating func reloadAfterChange() -> [Command] {
         reloadDeferred = false
-        for other in Pane.allCases where other != .search { lists[other]?.stale = true }
+        for other in Pane.allCases where other != .search && other != .nearby { lists[other]?.stale = true }
         var commands = cancelRequests { request in
             switch request {
             case .loadCounts, .loadWindow: return true
@@ -138,9 +139,11 @@ extension AppModel {
         return spans
     }
 
-    /// The count shown on a tab: the list total, or nothing before counts are known.
+    /// The count shown on a tab: the list total, or nothing before counts are known; Nearby's
+    /// rows come from discovery, not the store, so its count is always known.
     func tabCount(_ tab: Pane) -> Int? {
         if tab == .search { return query.text.isEmpty ? nil : lists[.search]?.total }
+        if tab == .nearby { return nearbyRows.count }
         return countsKnown ? lists[tab]?.total : nil
     }
 }

@@ -59,8 +59,10 @@ extension AppModel {
                 // Its network row goes when the reload's results come, so the cursor can follow
                 // the peer to its new local row.
                 addedPeers.insert(invite.peerID)
+                markNearbyPeer(invite.peerID, isContact: true)
             case .removeContact(let id):
                 addedPeers.remove(id)
+                markNearbyPeer(id, isContact: false)
             case .updateProfile:
                 // The profile is no contact: nothing shown changed.
                 return reloadDeferred ? reloadAfterChange() : []

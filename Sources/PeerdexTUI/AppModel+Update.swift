@@ -21,8 +21,14 @@ extension AppModel {
             return receive(failure, for: id)
         case .storeChanged:
             return storeChanged()
-        case .nearbyAvailability(let available):
-            nearbyAvailable = available
+        case .nearbyAvailability(let availability):
+            setNearbyAvailability(availability)
+            return []
+        case .nearbyPeer(let row):
+            receiveNearbyPeer(row)
+            return []
+        case .nearbyPeerGone(let peerID):
+            removeNearbyPeer(peerID)
             return []
         case .networkResults(let id, let progress):
             return receive(progress, for: id)
@@ -82,7 +88,7 @@ extension AppModel {
         case .top: return move(by: -current.total)
         case .bottom: return move(by: current.total)
         case .openDetails:
-            if detailOpen || selectedContact != nil || selectedNetworkPeer != nil { detailOpen.toggle() }
+            if detailOpen || hasSelectedRow { detailOpen.toggle() }
             return []
         case .search:
             if pane != .search { paneBeforeSearch = pane }
@@ -95,6 +101,7 @@ extension AppModel {
             return []
         case .add:
             if let peer = selectedNetworkPeer { return addNetworkPeer(peer) }
+            if let row = selectedNearbyPeer { return addNearbyPeer(row) }
             mode = .prompt(Prompt(step: .addPeer))
             return []
         case .editProfile:
@@ -122,6 +129,10 @@ extension AppModel {
                 message = StatusMessage("\(name) is not in your contacts (press \(keymap.label(for: .add)) to add)")
                 return []
             }
+            if let row = selectedNearbyPeer {
+                explainContactAction(on: row)
+                return []
+            }
             let hint = "no contact selected (press \(keymap.label(for: .add)) to add one)"
             message = StatusMessage(hint, kind: .error)
             return []
@@ -138,6 +149,11 @@ extension AppModel {
         default: break
         }
         return []
+    }
+
+    /// Whether a row with details is selected: a contact, a network result or a nearby peer.
+    private var hasSelectedRow: Bool {
+        selectedContact != nil || selectedNetworkPeer != nil || selectedNearbyPeer != nil
     }
 
     /// Whether the contact will be a favorite once the requests in flight are done: a second `f`
@@ -296,7 +312,7 @@ extension AppModel {
             let index = current.top + event.row - rows.y
             guard index < current.total else { return [] }
             if index == current.selection {
-                if selectedContact != nil || selectedNetworkPeer != nil { detailOpen = true }
+                if hasSelectedRow { detailOpen = true }
                 return []
             }
             return move(by: index - current.selection)

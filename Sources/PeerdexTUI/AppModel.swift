@@ -43,8 +43,11 @@ public struct AppModel: Hashable, Sendable {
     public var detailOpen = false
     /// The line shown at the bottom until the next key.
     public var message: StatusMessage?
-    /// Whether LAN discovery runs.
-    public var nearbyAvailable = false
+    /// Whether LAN discovery runs, and how it is going; off until the app says otherwise.
+    public var nearbyAvailability: NearbyAvailability = .off(hint: "")
+    /// The Nearby pane's rows, in the order their peers were first heard (so the list never
+    /// reorders under the cursor); fed by `Message.nearbyPeer` and `.nearbyPeerGone`.
+    public var nearbyRows: [NearbyRow] = []
     /// The in-process node's state; nil until the app sends one (then no status is shown).
     public var nodeStatus: NodeStatus?
 

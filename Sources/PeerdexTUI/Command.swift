@@ -12,8 +12,8 @@ import PeerdexCore
 /// - `quit`: restore the terminal and exit.
 ///
 /// List order and membership are the app's (the store's) choice; recommended: Contacts = not
-/// blocked, Favorites = favorite and not blocked, Blocked = blocked, all by display name; Nearby
-/// = peers seen on the LAN (total 0 until discovery exists).
+/// blocked, Favorites = favorite and not blocked, Blocked = blocked, all by display name. Nearby
+/// is never loaded from the store: its rows come as `Message.nearbyPeer`.
 public enum Command: Hashable, Sendable {
     /// Work for the app, answered by a message carrying the same ID.
     case request(RequestID, Request)

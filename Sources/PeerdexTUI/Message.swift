@@ -17,6 +17,12 @@ import PeerdexCore
 ///   `finished` (or with `.failed(id, …)`); debounce them while the user types (~250 ms) and
 ///   stop work on `cancel`. The model drops progress of any request but the current one.
 /// - Send `.nodeStatus` when the node's state changes; until the first one no status is shown.
+/// - Nearby: send `.nearbyAvailability` at start (`.off(hint:)` when discovery is not enabled)
+///   and at every change; while `.browsing`, send `.nearbyPeer` for each verified peer whenever
+///   it is verified or re-checked (it replaces the row of the same peer ID) and
+///   `.nearbyPeerGone` when it leaves. Leaving `.browsing` clears the rows, so no gone messages
+///   are needed then. The model never loads the Nearby pane from the store; `PaneCounts.nearby`
+///   is ignored.
 public enum Message: Hashable, Sendable {
     /// A key press from the terminal.
     case key(Key)
@@ -32,8 +38,13 @@ public enum Message: Hashable, Sendable {
     case failed(RequestID, RequestFailure)
     /// Something other than this TUI's own requests changed the store.
     case storeChanged
-    /// Whether LAN discovery runs, so the Nearby pane can say what it is waiting for.
-    case nearbyAvailability(Bool)
+    /// Whether LAN discovery runs and how it is going, so the Nearby pane can say what it is
+    /// waiting for; any state but `browsing` clears the nearby rows.
+    case nearbyAvailability(NearbyAvailability)
+    /// A verified nearby peer appeared, or its row changed (keyed by peer ID).
+    case nearbyPeer(NearbyRow)
+    /// A nearby peer left (goodbye, expiry or a failed re-check).
+    case nearbyPeerGone(PeerID)
     /// Results of a network search so far (a snapshot, sent many times per request).
     case networkResults(RequestID, NetworkSearchProgress)
     /// The in-process node's state, for the status line.

@@ -48,7 +48,8 @@ public struct PaneCounts: Hashable, Sendable {
     public var contacts: Int
     /// Favorites not blocked.
     public var favorites: Int
-    /// Nearby peers.
+    /// Ignored: the Nearby pane counts the rows `Message.nearbyPeer` gave it (kept so that
+    /// callers written before it still compile).
     public var nearby: Int
     /// Blocked contacts.
     public var blocked: Int
@@ -61,14 +62,13 @@ public struct PaneCounts: Hashable, Sendable {
         self.blocked = blocked
     }
 
-    /// The count of a stored pane; nil for Search, whose count is its result count.
+    /// The count of a stored pane; nil for Search and Nearby, which count their own rows.
     public subscript(pane: Pane) -> Int? {
         switch pane {
         case .contacts: return contacts
         case .favorites: return favorites
-        case .nearby: return nearby
         case .blocked: return blocked
-        case .search: return nil
+        case .nearby, .search: return nil
         }
     }
 }

@@ -10,6 +10,10 @@ extension Renderer {
             drawNetworkDetail(peer, in: rect, borderStyle: borderStyle)
             return
         }
+        if let row = model.selectedNearbyPeer {
+            drawNearbyDetail(row, in: rect, borderStyle: borderStyle)
+            return
+        }
         guard let contact = model.selectedContact else {
             buffer.box(rect, style: borderStyle, title: "Details", titleStyle: borderStyle.bolded)
             let hint = model.current.total == 0 ? "Nothing selected." : "Select a contact to see its details."
@@ -63,7 +67,7 @@ extension Renderer {
 
     /// Label and value lines from `top` down to before `bottom`; returns the row after the last.
     @discardableResult
-    private mutating func drawFields(
+    mutating func drawFields(
         _ fields: [(String, String)], x: Int, valueX: Int, valueWidth: Int, from top: Int, to bottom: Int
     ) -> Int {
         var y = top

@@ -16,6 +16,27 @@ extension Renderer {
             drawNetworkSummary(in: rect, reserving: 0, style: borderStyle)
             return
         }
+        if model.pane == .nearby {
+            drawNearbyRows(list, in: rows)
+        } else {
+            drawContactRows(list, in: rows)
+        }
+        drawScrollBar(list, column: rect.x + rect.width - 1, rows: rows)
+        let position = " \((list.selection + 1).grouped) of \(list.total.grouped) "
+        let positionWidth = DisplayWidth.of(position)
+        var reserved = 0
+        if positionWidth + 4 < rect.width {
+            let x = rect.x + rect.width - positionWidth - 2
+            buffer.put(position, x: x, y: rect.y + rect.height - 1, style: borderStyle)
+            reserved = positionWidth + 2
+        }
+        drawNetworkSummary(in: rect, reserving: reserved, style: borderStyle)
+        drawNearbySummary(in: rect, reserving: reserved, style: borderStyle)
+    }
+
+    /// The column titles and the visible rows of a contact list (and the Search pane's network
+    /// results below its contacts).
+    private mutating func drawContactRows(_ list: ListState, in rows: Rect) {
         let columns = ListColumns(width: rows.width)
         drawHeader(columns, x: rows.x, y: rows.y - 1)
         var failureShown = false
@@ -43,16 +64,6 @@ extension Renderer {
             }
             drawRow(contact, columns, x: rows.x, y: y, selected: index == list.selection)
         }
-        drawScrollBar(list, column: rect.x + rect.width - 1, rows: rows)
-        let position = " \((list.selection + 1).grouped) of \(list.total.grouped) "
-        let positionWidth = DisplayWidth.of(position)
-        var reserved = 0
-        if positionWidth + 4 < rect.width {
-            let x = rect.x + rect.width - positionWidth - 2
-            buffer.put(position, x: x, y: rect.y + rect.height - 1, style: borderStyle)
-            reserved = positionWidth + 2
-        }
-        drawNetworkSummary(in: rect, reserving: reserved, style: borderStyle)
     }
 
     /// The network search's spinner and counts on the list box's bottom border, left of what
@@ -184,18 +195,8 @@ extension Renderer {
                 ("No favorites yet.", theme.text.bolded), ("", theme.text),
                 ("Select a contact and press \(keys.label(for: .toggleFavorite)) to star it.", theme.text),
             ]
-        case .nearby where model.nearbyAvailable:
-            lines = [
-                ("Waiting for peers on the local network…", theme.text.bolded), ("", theme.text),
-                ("Peers running peerdex on the same network appear here.", theme.secondary),
-            ]
         case .nearby:
-            lines = [
-                ("Nearby is waiting for LAN discovery.", theme.text.bolded), ("", theme.text),
-                ("This version cannot find peers on the local network yet;", theme.text),
-                ("when it can, they will appear here.", theme.text), ("", theme.text),
-                ("Meanwhile, press \(keys.label(for: .add)) to add someone by peer ID or invite.", theme.secondary),
-            ]
+            lines = nearbyEmptyLines()
         case .search where model.query.text.isEmpty:
             lines = [
                 ("Search your contacts.", theme.text.bolded), ("", theme.text),

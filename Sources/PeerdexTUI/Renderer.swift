@@ -98,6 +98,7 @@ struct Renderer {
         if list.total > 0 { left += "  \((list.selection + 1).grouped)/\(list.total.grouped)" }
         if let contact = model.selectedContact { left += "  " + contact.displayName }
         if let peer = model.selectedNetworkPeer { left += "  " + Self.name(of: peer) + " (network)" }
+        if let row = model.selectedNearbyPeer { left += "  " + row.label }
         let keys = model.keymap
         let hints = [
             (keys.label(for: .add), "add"), (keys.label(for: .search), "search"),

@@ -10,7 +10,7 @@ extension Peerdex {
             abstract: "Find a peer's profile in the DHT from its peer ID.",
             discussion: """
                 Joins the DHT through the bootstrap nodes (--bootstrap, repeatable, else \
-                'bootstrap = [...]' in config.toml) or, when none answers, through the nodes a \
+                'bootstrap = [...]' in config.toml; with --nearby, the peerdex nodes on the LAN too) or, when none answers, through the nodes a \
                 rendezvous server hands out (--rendezvous-server, repeatable, else 'rendezvous = \
                 [...]'), reads the peer's signed profile record (BEP 44, salt 'peerdex/profile') from \
                 the closest nodes, checks its signature and prints it with \
@@ -26,6 +26,8 @@ extension Peerdex {
         @OptionGroup var global: GlobalOptions
         @Argument(help: ArgumentHelp("The peer's ID or invite.", valueName: "peer-id|invite")) var peer: String
         @OptionGroup var join: DHTJoinOptions
+        @Flag(help: "Join the DHT through the peerdex nodes found on the LAN (multicast DNS, a few seconds at most), as well.")
+        var nearby = false
         @Option(help: ArgumentHelp("Seconds to wait for an answer.", valueName: "seconds")) var timeout = 10.0
         @Option(help: ArgumentHelp("Seconds to wait for a contact's keys, per address tried.", valueName: "seconds"))
         var askTimeout = 2.0
@@ -48,7 +50,14 @@ extension Peerdex {
 
         func run() async throws {
             let directory = global.chosenDirectory()  // logs go to the data directory's log, not the screen
-            let (endpoints, servers) = try join.resolve()
+            var (endpoints, servers) = try join.resolve()
+            if nearby {
+                let found = try await NearbySession.dhtEndpoints(book: try global.openBook(), within: .seconds(3))
+                guard !found.isEmpty || !endpoints.isEmpty || !servers.isEmpty else {
+                    throw AppError.network("no peerdex node verified on the local network within 3 s, and no bootstrap node")
+                }
+                endpoints = found + endpoints
+            }
             let report = try await LookupSession.run(
                 peer: try peerID(), bootstrap: endpoints, rendezvous: servers,
                 timeout: .milliseconds(Int64(timeout * 1_000)), book: try LookupSession.existingBook(in: directory),

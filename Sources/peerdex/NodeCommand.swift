@@ -20,6 +20,10 @@ extension Peerdex {
                 rendezvous server itself: it hands newcomers the DHT nodes it heard from lately. It \
                 publishes your profile when its visibility is public ('peerdex profile set \
                 --visibility public') and announces itself under the peerdex rendezvous info-hash. \
+                With --nearby (or 'nearby = true' in config.toml) it also finds peerdex nodes on the \
+                LAN by multicast DNS, verifies each with a handshake, seeds the DHT with them and prints \
+                'nearby <peer-id> at HOST:PORT verified' and 'nearby <peer-id> gone (<reason>)'; it \
+                advertises itself unless the profile is private (docs/NEARBY.md). \
                 SIGUSR1 or --stats-every prints a line of DHT statistics. Logs go to \
                 <data-dir>/peerdex.log. SIGINT or SIGTERM stops it cleanly: requests in flight are \
                 answered (for up to 2 s), new ones refused; a second signal stops it at once.
@@ -36,6 +40,7 @@ extension Peerdex {
         @Option(help: ArgumentHelp("Seconds a connection has to finish its handshake.", valueName: "seconds"))
         var handshakeTimeout = 5.0
         @OptionGroup var join: DHTJoinOptions
+        @OptionGroup var lan: NearbyOptions
         @Flag(help: "Be a rendezvous server: hand newcomers that ask the DHT nodes this node heard from lately.")
         var rendezvous = false
         @Option(help: ArgumentHelp("Print a line of DHT statistics every this many seconds.", valueName: "seconds"))
@@ -73,13 +78,17 @@ extension Peerdex {
             }
             try await NodeLauncher.run(
                 directory: directory, listen: try address(), configuration: configuration, bootstrap: endpoints,
-                rendezvous: servers, servesRendezvous: rendezvous,
+                rendezvous: servers, servesRendezvous: rendezvous, nearby: try lan.enabledSettings(),
                 statsEvery: statsEvery.map { .milliseconds(Int64($0 * 1_000)) },
                 onListening: { bound, peer in
                     print("listening on \(bound) peer \(peer)")
                     fflush(nil)  // every stream; naming stdout is not concurrency-safe
                 },
                 onStatistics: { line in
+                    print(line)
+                    fflush(nil)
+                },
+                onNearby: { line in
                     print(line)
                     fflush(nil)
                 })

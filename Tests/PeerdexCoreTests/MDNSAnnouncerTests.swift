@@ -44,6 +44,30 @@ import Testing
         ])
     }
 
+    @Test func aLostTieBreakProbesTheSameNameAgainASecondLater() {
+        var announcer = MDNSAnnouncer(instanceName: "Ada", now: 0, initialDelay: 0)
+        _ = Self.steps(2, &announcer)  // two probes, at 0 and 0.25
+        announcer.lostTieBreak(now: 0.5)
+
+        #expect(announcer.state == .probing(sent: 0))
+        #expect(announcer.nextDeadline == 1.5)
+        #expect(Array(Self.run(&announcer).prefix(4)) == [
+            Sent(time: 1.5, action: .probe("Ada")),
+            Sent(time: 1.75, action: .probe("Ada")),
+            Sent(time: 2.0, action: .probe("Ada")),
+            Sent(time: 2.25, action: .announce("Ada")),
+        ])
+    }
+
+    @Test func aTieBreakOnceAnnouncedChangesNothing() {
+        var announcer = MDNSAnnouncer(instanceName: "Ada", now: 0, initialDelay: 0)
+        _ = Self.steps(4, &announcer)  // three probes and the first announcement
+        let before = announcer
+        announcer.lostTieBreak(now: 1)
+        #expect(announcer.state == before.state)
+        #expect(announcer.nextDeadline == before.nextDeadline)
+    }
+
     @Test func clampsTheInitialDelayToAQuarterSecond() {
         var late = MDNSAnnouncer(instanceName: "Ada", now: 0, initialDelay: 7)
         var early = MDNSAnnouncer(instanceName: "Ada", now: 0, initialDelay: -1)
@@ -82,6 +106,8 @@ import Testing
 
         #expect(announcer.instanceName == "Ada (2)")
         #expect(announcer.state == .probing(sent: 0))
+        var stoppedNow = announcer
+        #expect(stoppedNow.stop(now: 0.375) == [], "the name we probed is another host's")
         #expect(Array(Self.run(&announcer).prefix(4)) == [
             Sent(time: 0.375, action: .probe("Ada (2)")),
             Sent(time: 0.625, action: .probe("Ada (2)")),
@@ -152,7 +178,7 @@ import Testing
         #expect(announcer.tick(now: 10_000) == [])
     }
 
-    @Test func stopMidAnnouncingSaysGoodbyeAndStopBeforeAnnouncingIsSilent() {
+    @Test func stopMidAnnouncingOrMidProbingSaysGoodbyeAndStopBeforeAnyProbeIsSilent() {
         var announcing = MDNSAnnouncer(instanceName: "Ada", now: 0, initialDelay: 0)
         _ = Self.steps(4, &announcing)
         #expect(announcing.state == .announcing(sent: 1))
@@ -160,8 +186,11 @@ import Testing
 
         var probing = MDNSAnnouncer(instanceName: "Ada", now: 0, initialDelay: 0)
         _ = Self.steps(2, &probing)
-        #expect(probing.stop(now: 1) == [])
+        #expect(probing.stop(now: 1) == [.goodbye("Ada")], "browsers act on a probe's signed TXT")
         #expect(probing.tick(now: 10_000) == [])
+
+        var waiting = MDNSAnnouncer(instanceName: "Ada", now: 0, initialDelay: 0.2)
+        #expect(waiting.stop(now: 0.1) == [])
     }
 
     @Test func aChangeRestartsTheAnnouncementsWithoutProbing() {
@@ -183,7 +212,13 @@ import Testing
         announcer.changed(now: 100, instanceName: "Bob")
 
         #expect(announcer.instanceName == "Bob")
-        #expect(announcer.stop(now: 100) == [.goodbye("Ada")], "Bob was never announced")
+        #expect(announcer.stop(now: 100) == [.goodbye("Ada")], "Bob was never sent")
+
+        var midway = MDNSAnnouncer(instanceName: "Ada", now: 0, initialDelay: 0)
+        _ = Self.run(&midway)
+        midway.changed(now: 100, instanceName: "Bob")
+        _ = Self.steps(1, &midway)
+        #expect(midway.stop(now: 100.1) == [.goodbye("Ada"), .goodbye("Bob")])
 
         var renamed = MDNSAnnouncer(instanceName: "Ada", now: 0, initialDelay: 0)
         _ = Self.run(&renamed)

@@ -61,13 +61,11 @@ import Testing
         expectSnapshot(model.render(), "empty-contacts-80x24")
     }
 
-    @Test func emptyNearbySaysDiscoveryIsMissing() {
+    @Test func emptyNearbySaysDiscoveryIsOff() {
         var model = Fixtures.model()
-        _ = model.update(.key(.char("3")))
-        model.answer(.window(ContactWindow(pane: .nearby, offset: 0, rows: [], total: 0)))
+        #expect(model.update(.key(.char("3"))) == [])  // Nearby is never loaded from the store
+        _ = model.update(.nearbyAvailability(.off(hint: NearbyTests.offHint)))
         expectSnapshot(model.render(), "empty-nearby-80x24")
-        _ = model.update(.nearbyAvailability(true))
-        #expect(model.render().text().contains("Waiting for peers on the local network…"))
     }
 
     @Test func emptySearchPaneExplainsSearch() {

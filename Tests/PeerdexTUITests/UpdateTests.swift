@@ -117,7 +117,7 @@ import Testing
         #expect(model.pane == .favorites)
         #expect(model.update(.key(.backTab)) == [])  // contacts are loaded already
         #expect(model.update(.key(.backTab)).requests == [.loadWindow(pane: .blocked, offset: 0, limit: 200)])
-        #expect(model.update(.key(.char("3"))).requests == [.loadWindow(pane: .nearby, offset: 0, limit: 200)])
+        #expect(model.update(.key(.char("3"))) == [])  // Nearby's rows come from discovery, not the store
         #expect(model.update(.key(.char("4"))) == [])
         #expect(model.pane == .search)
     }
@@ -233,8 +233,8 @@ import Testing
         let later = Fixtures.now.addingTimeInterval(3600)
         #expect(model.update(.tick(later)) == [])
         #expect(model.now == later)
-        #expect(model.update(.nearbyAvailability(true)) == [])
-        #expect(model.nearbyAvailable)
+        #expect(model.update(.nearbyAvailability(.starting)) == [])
+        #expect(model.nearbyAvailability == .starting)
     }
 
     @Test func editWithoutChangesSavesNothing() {

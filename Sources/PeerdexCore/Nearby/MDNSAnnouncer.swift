@@ -43,6 +43,8 @@ public struct MDNSAnnouncer: Sendable {
     public static let conflictWindow = 10.0
     /// The wait, in seconds, before probing again once conflicts hit the limit (§8.1).
     public static let conflictBackoff = 5.0
+    /// The wait, in seconds, before probing again after losing a simultaneous-probe tie-break (§8.2.1).
+    public static let tieBreakDelay = 1.0
     /// The longest instance name label, in UTF-8 bytes (RFC 1035 label limit).
     public static let maximumNameLength = 63
 
@@ -63,6 +65,8 @@ public struct MDNSAnnouncer: Sendable {
     private var recentConflicts: [Double] = []
     /// The name last announced, whose records others may cache until our goodbye.
     private var announcedName: String?
+    /// The name probed for since, if any: browsers may act on a probe's signed TXT at once.
+    private var probedName: String?
 
     /// Starts probing for `instanceName`, the first probe `initialDelay` seconds after `now`
     /// (clamped to 0…250 ms; the caller draws it at random).
@@ -82,6 +86,7 @@ public struct MDNSAnnouncer: Sendable {
         case .probing(let sent) where sent < Self.probeCount:
             state = .probing(sent: sent + 1)
             nextDeadline = now + Self.probeInterval
+            probedName = instanceName
             return [.probe(instanceName)]
         case .probing, .announcing:
             return announce(now: now)
@@ -106,10 +111,19 @@ public struct MDNSAnnouncer: Sendable {
             recentConflicts.append(now)
             if recentConflicts.count > Self.conflictLimit { recentConflicts.removeFirst() }
             renameNumber += 1
+            probedName = nil  // the name is another host's: a goodbye for it is not ours to send
             instanceName = Self.fitted(baseName, suffix: " (\(renameNumber))")
             let throttled = recentConflicts.count >= Self.conflictLimit
             restartProbing(at: throttled ? now + Self.conflictBackoff : now)
         }
+    }
+
+    /// Another host probed for our name at the same time and won the tie-break (§8.2): we probe
+    /// again under the same name after `tieBreakDelay`, and rename only if that probing meets a
+    /// conflict, as the other host's announcements will then be.
+    public mutating func lostTieBreak(now: Double) {
+        guard case .probing = state else { return }
+        restartProbing(at: now + Self.tieBreakDelay)
     }
 
     /// Our records changed (a new advertisement seq, or a new `instanceName`): announce them
@@ -133,14 +147,18 @@ public struct MDNSAnnouncer: Sendable {
         }
     }
 
-    /// Withdraws the instance: one goodbye for the name last announced, if any (nobody can
-    /// cache records never sent), then silence.
+    /// Withdraws the instance: a goodbye for the name last announced and for one probed since,
+    /// if any (nobody can hold records never sent; peerdex browsers act on a probe's signed TXT
+    /// before the announcement), then silence.
     public mutating func stop(now: Double) -> [Action] {
-        let withdrawn = state == .stopped ? nil : announcedName
+        let withdrawn = state == .stopped ? [] : [announcedName, probedName].compactMap { $0 }
         state = .stopped
         nextDeadline = nil
         announcedName = nil
-        return withdrawn.map { [.goodbye($0)] } ?? []
+        probedName = nil
+        return withdrawn.reduce(into: [Action]()) { actions, name in
+            if !actions.contains(.goodbye(name)) { actions.append(.goodbye(name)) }
+        }
     }
 
     // MARK: - Steps
@@ -156,6 +174,7 @@ public struct MDNSAnnouncer: Sendable {
             nextDeadline = now + Double(1 << sent)
         }
         announcedName = instanceName
+        probedName = nil
         return [.announce(instanceName)]
     }
 
