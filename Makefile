@@ -28,7 +28,7 @@ run: build
 # Not --parallel, so that swift test prints the summary lines CI reads. The suites that run whole
 # networks of node processes go second, on their own: run beside the rest, they loaded 2 cores
 # enough to push timing tests past their limits.
-NETWORK_SUITES = DHTNetworkTests|DiscoveryNetworkTests|TUINetworkEndToEndTests|AudienceKeyNetworkTests|NetworkNamespaceHarnessTests|NearbyNetworkTests|NearbyTUIEndToEndTests|NearbyInteropTests
+NETWORK_SUITES = DHTNetworkTests|DiscoveryNetworkTests|TUINetworkEndToEndTests|AudienceKeyNetworkTests|NetworkNamespaceHarnessTests|NearbyNetworkTests|NearbyTUIEndToEndTests|NearbyInteropTests|NearbyProbeTests
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip '$(NETWORK_SUITES)'

@@ -9,6 +9,7 @@ import PeerdexTUI
 /// color = true            # false: monochrome, as with NO_COLOR
 /// bootstrap = ["192.0.2.7:7447"]   # DHT nodes to join through; "mainline" = the public DHT
 /// rendezvous = ["192.0.2.8:7447"]  # rendezvous servers, asked when no bootstrap node answers
+/// nearby = true           # LAN discovery (mDNS); nearby_probe = "10.0.0.0/24" also probes that range
 /// [keys]
 /// favorite = "s"          # action = key, or a list: down = ["j", "down"]
 /// ```
@@ -66,6 +67,23 @@ public enum ConfigFile {
         }
     }
 
+    /// The IPv4 range nearby discovery probes directly (`nearby_probe = "10.0.0.0/24"`, at most a
+    /// /24), for networks that drop multicast; nil when there is no file or no such key.
+    public static func nearbyProbeRange(
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(AppError) -> NearbyProbeRange? {
+        let path = path(environment: environment)
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        switch try document(at: path).tables[""]?["nearby_probe"] {
+        case .string(let text):
+            do { return try NearbyProbeRange(parsing: text) } catch {
+                throw .config(path: path, reason: "nearby_probe: \(error.description)")
+            }
+        case nil: return nil
+        default: throw .config(path: path, reason: "nearby_probe must be a string like \"10.0.0.0/24\"")
+        }
+    }
+
     /// The top-level `key` of the config file at `path` as a list of strings (one string is a
     /// list of one); nil when there is no file or no such key.
     private static func strings(_ key: String, at path: String) throws(AppError) -> [String]? {
@@ -105,8 +123,9 @@ public enum ConfigFile {
                 case ("", "color", .bool(let color)):
                     settings.noColor = settings.noColor || !color
                 case ("keys", _, _), ("", "bootstrap", .strings), ("", "bootstrap", .string),
-                    ("", "rendezvous", .strings), ("", "rendezvous", .string), ("", "nearby", .bool):
-                    continue  // keys are applied below; bootstrap, rendezvous and nearby are the network's
+                    ("", "rendezvous", .strings), ("", "rendezvous", .string), ("", "nearby", .bool),
+                    ("", "nearby_probe", .string):
+                    continue  // keys are applied below; bootstrap, rendezvous and nearby* are the network's
                 default:
                     throw .config(path: path, reason: "unknown setting '\(table.isEmpty ? key : table + "." + key)' "
                         + "or wrong type (see README: Configuration)")

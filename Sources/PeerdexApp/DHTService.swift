@@ -23,6 +23,8 @@ public final class DHTService: Sendable {
         + "or --rendezvous-server HOST:PORT (a 'peerdex node --rendezvous') or rendezvous = [\"HOST:PORT\"]; "
         + "--bootstrap \(BootstrapNodes.mainlineKeyword) joins the public BitTorrent DHT"
 
+    /// What the status says when there was nothing to join through.
+    static let noBootstrapOutcome = "no bootstrap node configured"
     /// The DHT node.
     public let node: DHTNode
     private let book: ContactBook
@@ -97,7 +99,7 @@ public final class DHTService: Sendable {
         }
         guard !bootstrap.isEmpty || !rendezvous.isEmpty else {
             logger.notice("\(Self.howToJoin)")
-            joinOutcome.withLock { $0 = "no bootstrap node configured" }
+            joinOutcome.withLock { $0 = Self.noBootstrapOutcome }
             return
         }
         if !bootstrap.isEmpty {
@@ -243,6 +245,14 @@ public final class DHTService: Sendable {
     /// How the last attempt to join went ("joined, 12 nodes", "no bootstrap node answered",
     /// "no bootstrap node configured", …); nil before the first.
     public var lastJoin: String? { joinOutcome.value }
+
+    /// A verified LAN peer was put into the routing table (nearby discovery): when no bootstrap
+    /// node did the joining, the status says the LAN did.
+    func noteNearbyPeer() {
+        joinOutcome.withLock { outcome in
+            if outcome == nil || outcome == Self.noBootstrapOutcome { outcome = "joined through nearby peers" }
+        }
+    }
 
     /// One line on the DHT's state, for `--stats-every` and SIGUSR1.
     public func statistics() async -> String {

@@ -59,10 +59,15 @@ public final class NodeRuntime: Sendable {
         }
         // Popular queries' stranger answers go to, and come from, the discovery peers we know.
         let replicating = ReplicatingResponder(snapshot: responses)
+        // Every node answers nearby probes as its visibility allows (docs/NEARBY.md), with the
+        // port its listener got, known once it is up.
+        let listeningPort = LockedValue<UInt16?>(nil)
         let node = PeerdexNode(
             identity: book.identity.handshakeIdentity, configuration: configuration, logger: logger,
-            handler: ReplicationHandler(
-                replicating, next: DiscoveryHandler(responding: replicating, next: rendezvousHandler)))
+            handler: NearbyProbeAnswer.handler(
+                book: book, port: { listeningPort.value }, logger: logger,
+                next: ReplicationHandler(
+                    replicating, next: DiscoveryHandler(responding: replicating, next: rendezvousHandler))))
         loadSource.withLock { $0 = node }
         DiscoveryServing.refresh(book, into: responses, advertisingOn: node, logger: logger)
 
@@ -77,6 +82,7 @@ public final class NodeRuntime: Sendable {
             try await serving.value
             throw NetError.notRunning
         }
+        listeningPort.withLock { $0 = UInt16(clamping: address.port) }
         let dht: DHTService
         do {
             dht = try await DHTService.start(
@@ -106,7 +112,14 @@ public final class NodeRuntime: Sendable {
     public func run(onNearby: @escaping @Sendable (NearbyService.Event) -> Void = { _ in }) async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { [dht] in await dht.run() }
-            if let nearby { group.addTask { await nearby.run(onEvent: onNearby) } }
+            if let nearby {
+                group.addTask { [dht] in
+                    await nearby.run { event in
+                        if case .appeared = event { dht.noteNearbyPeer() }
+                        onNearby(event)
+                    }
+                }
+            }
             group.addTask { [book, responses, node, logger] in
                 await DiscoveryServing.keepServing(book, into: responses, advertisingOn: node, logger: logger)
             }

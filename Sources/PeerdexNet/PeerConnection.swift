@@ -155,11 +155,12 @@ public final class PeerConnection: Sendable {
         let id = envelope.requestID
         switch envelope.body {
         case .ping: return .response(id: id, context.pong())
-        case .pong, .error, .dhtNodesReply, .profileReply, .audienceKeysReply, .peerQueryReply, .replicatedResultsAck:
+        case .pong, .error, .dhtNodesReply, .profileReply, .audienceKeysReply, .peerQueryReply, .replicatedResultsAck,
+            .nearbyProbeReply:
             return .error(id: id, .badRequest, "\(envelope.bodyName) is a response, not a request")
         case .dhtNodesRequest:
             return .error(id: id, .unknownMessage, "this node is not a rendezvous server (peerdex node --rendezvous)")
-        case .profileRequest, .audienceKeysRequest, .peerQuery, .replicatedResults:
+        case .profileRequest, .audienceKeysRequest, .peerQuery, .replicatedResults, .nearbyProbe:
             return .error(id: id, .unknownMessage, "this node does not serve \(envelope.bodyName)")
         case nil: return .error(id: id, .unknownMessage, "unknown message type")
         }

@@ -15,7 +15,10 @@ extension Peerdex {
                 to its address proved; forged, replayed and unsigned advertisements are dropped. Unless \
                 your profile is private it also advertises you (no name unless your visibility is \
                 public), from a listener on --listen (a port the system picks when that one is taken), \
-                and sends a goodbye when done. Ctrl-C stops early. See docs/NEARBY.md.
+                and sends a goodbye when done. With --probe (or 'nearby_probe' in config.toml) it also \
+                asks each address of an IPv4 range of at most a /24 on --probe-port directly, for \
+                networks that drop multicast (at most 20 addresses a second). Ctrl-C stops early. \
+                See docs/NEARBY.md.
                 """)
 
         @OptionGroup var global: GlobalOptions
@@ -26,12 +29,21 @@ extension Peerdex {
             name: .customLong("interface"),
             help: ArgumentHelp("Browse and advertise only on this network interface; repeatable.", valueName: "name"))
         var interfaces: [String] = []
+        @Option(
+            help: ArgumentHelp(
+                "Also probe this IPv4 range (at most a /24) directly, for networks that drop multicast.",
+                valueName: "cidr"))
+        var probe: String?
+        @Option(help: ArgumentHelp("The TCP port probed on each address of --probe.", valueName: "port"))
+        var probePort = NearbyOptions.defaultProbePort
         @Flag(help: "Print one JSON object: peers (peerId, name, address, rttMs, lastHeard, contact), advertised, listening, waitedSeconds, dropped.")
         var json = false
 
         func validate() throws {
             guard wait > 0, wait <= 3_600 else { throw ValidationError("--wait must be from 0 to 3600 seconds") }
             _ = try address()
+            _ = try NearbyOptions.probeRange(probe, option: "--probe")
+            try NearbyOptions.validatePort(probePort, option: "--probe-port")
         }
 
         private func address() throws -> HostPort {
@@ -42,8 +54,11 @@ extension Peerdex {
 
         func run() async throws {
             let book = try global.openBook()
+            var settings = NearbyOptions.settings(interfaces: interfaces)
+            settings.probeRange = try NearbyOptions.probeRange(probe, option: "--probe") ?? ConfigFile.nearbyProbeRange()
+            settings.probePort = probePort
             let report = try await NearbySession.run(
-                book: book, listen: try address(), wait: .milliseconds(Int64(wait * 1_000)), settings: NearbyOptions.settings(interfaces: interfaces))
+                book: book, listen: try address(), wait: .milliseconds(Int64(wait * 1_000)), settings: settings)
             if json {
                 try Output.json(report)
                 return
@@ -79,9 +94,46 @@ struct NearbyOptions: ParsableArguments {
         help: ArgumentHelp("Browse and advertise only on this network interface; repeatable.", valueName: "name"))
     var interfaces: [String] = []
 
+    @Option(
+        name: .customLong("nearby-probe"),
+        help: ArgumentHelp(
+            "With --nearby, also probe this IPv4 range (at most a /24) directly, for networks that drop multicast (default: 'nearby_probe' in config.toml, else none).",
+            valueName: "cidr"))
+    var probe: String?
+
+    @Option(
+        name: .customLong("nearby-probe-port"),
+        help: ArgumentHelp("The TCP port probed on each address of --nearby-probe.", valueName: "port"))
+    var probePort = Self.defaultProbePort
+
+    /// The standard port, probed unless told otherwise.
+    static let defaultProbePort = 7447
+
+    func validate() throws {
+        _ = try Self.probeRange(probe, option: "--nearby-probe")
+        try Self.validatePort(probePort, option: "--nearby-probe-port")
+    }
+
     /// The settings when LAN discovery is on (by the flag, else by config.toml), else nil.
     func enabledSettings() throws -> NearbyService.Settings? {
-        try (nearby ?? ConfigFile.nearbyEnabled()) ? Self.settings(interfaces: interfaces) : nil
+        guard try nearby ?? ConfigFile.nearbyEnabled() else {
+            if probe != nil { throw ValidationError("--nearby-probe needs --nearby (or 'nearby = true' in config.toml)") }
+            return nil
+        }
+        var settings = Self.settings(interfaces: interfaces)
+        settings.probeRange = try Self.probeRange(probe, option: "--nearby-probe") ?? ConfigFile.nearbyProbeRange()
+        settings.probePort = probePort
+        return settings
+    }
+
+    /// `text` as a probe range, nil for none; a clear error naming `option` when it is not one.
+    static func probeRange(_ text: String?, option: String) throws -> NearbyProbeRange? {
+        guard let text else { return nil }
+        do { return try NearbyProbeRange(parsing: text) } catch { throw ValidationError("\(option): \(error.description)") }
+    }
+
+    static func validatePort(_ port: Int, option: String) throws {
+        guard (1...65_535).contains(port) else { throw ValidationError("\(option) must be from 1 to 65535") }
     }
 
     /// The service's settings for `interfaces` (every multicast interface when empty).

@@ -23,7 +23,8 @@ extension Peerdex {
                 With --nearby (or 'nearby = true' in config.toml) it also finds peerdex nodes on the \
                 LAN by multicast DNS, verifies each with a handshake, seeds the DHT with them and prints \
                 'nearby <peer-id> at HOST:PORT verified' and 'nearby <peer-id> gone (<reason>)'; it \
-                advertises itself unless the profile is private (docs/NEARBY.md). \
+                advertises itself unless the profile is private; --nearby-probe CIDR (at most a /24) also \
+                probes that range over Noise, for networks that drop multicast (docs/NEARBY.md). \
                 SIGUSR1 or --stats-every prints a line of DHT statistics. Logs go to \
                 <data-dir>/peerdex.log. SIGINT or SIGTERM stops it cleanly: requests in flight are \
                 answered (for up to 2 s), new ones refused; a second signal stops it at once.
@@ -73,12 +74,14 @@ extension Peerdex {
             let directory = DataDirectory(explicit: global.dataDirectory)
             AppLogging.bootstrap(directory, level: Logger.Level(rawValue: logLevel) ?? .info)
             let (endpoints, servers) = try join.resolve()
+            let nearby = try lan.enabledSettings()
             if endpoints.isEmpty, servers.isEmpty {
-                FileHandle.standardError.write(Data("peerdex: \(DHTService.howToJoin)\n".utf8))
+                let note = nearby == nil ? DHTService.howToJoin : "no DHT bootstrap node configured: the DHT joins through the peerdex nodes found on the LAN"
+                FileHandle.standardError.write(Data("peerdex: \(note)\n".utf8))
             }
             try await NodeLauncher.run(
                 directory: directory, listen: try address(), configuration: configuration, bootstrap: endpoints,
-                rendezvous: servers, servesRendezvous: rendezvous, nearby: try lan.enabledSettings(),
+                rendezvous: servers, servesRendezvous: rendezvous, nearby: nearby,
                 statsEvery: statsEvery.map { .milliseconds(Int64($0 * 1_000)) },
                 onListening: { bound, peer in
                     print("listening on \(bound) peer \(peer)")

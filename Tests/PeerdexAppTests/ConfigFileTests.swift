@@ -82,4 +82,25 @@ import Testing
         #expect(error?.description.contains("config.toml") == true)
         #expect(error?.description.contains(message) == true, "\(String(describing: error))")
     }
+
+    @Test func aNearbyProbeRangeIsReadAndIsNoTUIMistake() throws {
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let environment = try write("nearby = true\nnearby_probe = \"10.213.0.0/24\"\n")
+        #expect(try ConfigFile.nearbyProbeRange(environment: environment)?.description == "10.213.0.0/24")
+        #expect(try ConfigFile.nearbyEnabled(environment: environment))
+        _ = try ConfigFile.tuiSettings(environment: environment)
+        #expect(try ConfigFile.nearbyProbeRange(environment: try write("nearby = true\n")) == nil)
+    }
+
+    @Test(arguments: [
+        ("nearby_probe = \"10.0.0.0/16\"", "config.toml: nearby_probe: '10.0.0.0/16' is too wide: a probe range is at most a /24 (256 addresses)"),
+        ("nearby_probe = \"10.0.0.9/24\"", "config.toml: nearby_probe: '10.0.0.9/24' has host bits set; did you mean 10.0.0.0/24?"),
+        ("nearby_probe = 24", "config.toml: nearby_probe must be a string like \"10.0.0.0/24\""),
+    ])
+    func aBadNearbyProbeRangeIsReportedWithTheFile(text: String, message: String) throws {
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let environment = try write(text)
+        let error = #expect(throws: AppError.self) { try ConfigFile.nearbyProbeRange(environment: environment) }
+        #expect(error?.description.hasSuffix(message) == true, "\(String(describing: error))")
+    }
 }

@@ -28,6 +28,7 @@ import Testing
         "ping": ["127.0.0.1:7447"],
         "lookup": [Fixtures.peerID(1).text, "--bootstrap", "127.0.0.1:7447"],
         "search": ["anna", "--bootstrap", "127.0.0.1:7447"],
+        "nearby": ["--wait", "1"],
     ]
 
     /// Every leaf command reachable from the root, as its path of names.

@@ -142,11 +142,12 @@ struct NearbyPerson {
         peerID = try #require(id?["peerId"] as? String)
     }
 
-    /// A `peerdex node --nearby` in namespace `node` of `lan`, once it listens.
-    func startNode(in lan: NetworkNamespaces, node: Int) throws -> NamespaceProcess {
+    /// A `peerdex node --nearby` (with `extraArguments`) in namespace `node` of `lan`, once it listens.
+    func startNode(in lan: NetworkNamespaces, node: Int, extraArguments: [String] = []) throws -> NamespaceProcess {
         let process = try lan.run(
             in: node, CommandRunner.executable.path,
-            ["node", "--listen", "0.0.0.0:7447", "--nearby", "--log-level", "debug", "--data-dir", runner.dataDirectory])
+            ["node", "--listen", "0.0.0.0:7447", "--nearby", "--log-level", "debug", "--data-dir", runner.dataDirectory]
+                + extraArguments)
         try Self.expectLine(from: process, "listening on 0.0.0.0:7447 peer \(peerID)", within: .seconds(20))
         return process
     }

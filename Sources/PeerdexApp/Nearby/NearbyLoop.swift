@@ -5,7 +5,8 @@ import PeerdexNet
 import PeerdexStore
 
 /// The nearby service's state and what it does with each input, owned by its one loop: the
-/// pure browser, table and advertiser, the handshakes in flight, and the clock they share.
+/// pure browser, table, advertiser and probe schedule, the handshakes and probes in flight, and
+/// the clock they share. With no transport (multicast DNS could not start) only probes feed it.
 struct NearbyLoop {
     /// What the loop is fed.
     enum Input: Sendable {
@@ -17,6 +18,9 @@ struct NearbyLoop {
         case verified(PeerID, at: DHTEndpoint, rtt: Double?)
         /// Send the goodbye and advertise no more.
         case withdraw
+        /// A probe of `address` ended: the TXT strings it answered (empty: nothing for us), or
+        /// nil when nothing answered.
+        case probed([[UInt8]]?, from: IPAddress)
     }
 
     /// What the loop needs of its service.
@@ -31,7 +35,8 @@ struct NearbyLoop {
     }
 
     private let context: Context
-    private let transport: MDNSTransport
+    /// Nil when multicast DNS could not start and only the probe runs.
+    private let transport: MDNSTransport?
     private let feed: AsyncStream<Input>.Continuation
     private let onEvent: @Sendable (NearbyService.Event) -> Void
     private let started = ContinuousClock.now
@@ -40,6 +45,7 @@ struct NearbyLoop {
     private var table: NearbyPeerTable
     private var browser: MDNSBrowser
     private var advertiser: NearbyAdvertiser
+    private var probes: NearbyProbeSchedule?
     private var verifying = Set<String>()
     private var malformedPackets = 0
     private var nextStoreCheck = 0.0
@@ -49,7 +55,7 @@ struct NearbyLoop {
     private let storeObserver: StoreChangeObserver?
 
     init(
-        service: NearbyService, transport: MDNSTransport, feed: AsyncStream<Input>.Continuation,
+        service: NearbyService, transport: MDNSTransport?, feed: AsyncStream<Input>.Continuation,
         onEvent: @escaping @Sendable (NearbyService.Event) -> Void
     ) {
         context = service.context
@@ -63,6 +69,11 @@ struct NearbyLoop {
         let firstSeq = UInt64(max(Date().timeIntervalSince1970 * 1_000, 1))
         advertiser = NearbyAdvertiser(peerID: identity.peerID, signingKey: identity.signingKey, firstSeq: firstSeq)
         storeObserver = try? context.book.store { try $0.changeObserver() }
+        probes = context.settings.probeRange.map { range in
+            // Every address of ours, not only the joined interfaces': probing ourselves is useless.
+            let own = Set(MDNSInterface.enumerate().flatMap(\.addresses))
+            return NearbyProbeSchedule(range: range, excluding: own, settings: context.settings.probeSchedule, now: 0)
+        }
         context.snapshot.withLock { $0.epoch = Date() }
     }
 
@@ -95,12 +106,19 @@ struct NearbyLoop {
             if now >= nextStoreCheck { readStore(now: now, force: false) }
             sendDelayed(now: now)
             send(advertiser.tick(now: now))
-            if let query = browser.tick(now: now) { send([.multicast(query)]) }
+            if transport != nil, let query = browser.tick(now: now) { send([.multicast(query)]) }
+            for address in probes?.due(now: now) ?? [] { probe(address, in: &group) }
             perform(table.dueRechecks(now: now), in: &group)
             perform(table.expire(now: now), in: &group)
         case .withdraw:
             withdrawn = true
             send(advertiser.stop(now: now))
+        case .probed(let txtStrings, let address):
+            probes?.finished(address)
+            if let txtStrings, !txtStrings.isEmpty {
+                let ttl = UInt32(clamping: Int(2 * context.settings.probeSchedule.sweepInterval))
+                perform(table.hear(txtStrings: txtStrings, from: address, ttl: ttl, now: now), in: &group)
+            }
         case .verified(let peer, let endpoint, let rtt):
             verifying.remove(Self.key(peer, endpoint))
             if let rtt {
@@ -152,10 +170,10 @@ struct NearbyLoop {
             case .multicast(let message, let delay) where delay.upperBound > 0:
                 delayed.append((now + Double.random(in: delay, using: &random), message))
             case .multicast(let message, _):
-                guard let bytes = encoded(message) else { continue }
+                guard let transport, let bytes = encoded(message) else { continue }
                 transport.sendMulticast(bytes)
             case .unicast(let message, let host, let port):
-                guard let bytes = encoded(message) else { continue }
+                guard let transport, let bytes = encoded(message) else { continue }
                 transport.send(bytes, to: host, port: port)
             }
         }
@@ -211,21 +229,27 @@ struct NearbyLoop {
     static func handshake(_ peer: PeerID, at endpoint: DHTEndpoint, context: Context) async -> Double? {
         let address = PeerAddress(HostPort(host: "\(endpoint.ip)", port: Int(endpoint.port)), peerID: peer)
         let timeout = context.settings.verifyTimeout
-        let outcome = FirstOf<Double?>()
-        let begun = ContinuousClock.now
-        // The dial itself may outlast the timeout (its own is longer); the answer may not.
-        let attempt = Task {
+        return await firstWithin(timeout) {
+            let begun = ContinuousClock.now
             do {
                 let reply = try await context.node.ping(address, timeout: timeout)
                 let elapsed = ContinuousClock.now - begun
-                outcome.offer(
-                    reply.peer == peer
-                        ? Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18 : nil)
+                guard reply.peer == peer else { return nil }
+                return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
             } catch {
                 context.logger.debug("nearby handshake failed", metadata: ["peer": "\(address)", "error": "\(error)"])
-                outcome.offer(nil)
+                return nil
             }
         }
+    }
+
+    /// What `body` gives, or nil when `timeout` passes first. A dial's own timeout is longer than
+    /// ours, so `body` may run on after the deadline; its answer then no longer counts.
+    static func firstWithin<Value: Sendable>(
+        _ timeout: Duration, _ body: @escaping @Sendable () async -> Value?
+    ) async -> Value? {
+        let outcome = FirstOf<Value?>()
+        let attempt = Task { outcome.offer(await body()) }
         let deadline = Task {
             try? await Task.sleep(for: timeout)
             outcome.offer(nil)
@@ -234,6 +258,30 @@ struct NearbyLoop {
         deadline.cancel()
         _ = attempt
         return result
+    }
+
+    // MARK: - Probes
+
+    /// Asks `address` on the probe port for its advertisement, in a task that feeds the answer back.
+    private func probe(_ address: IPAddress, in group: inout DiscardingTaskGroup) {
+        group.addTask { [context, feed] in
+            feed.yield(.probed(await Self.probe(address, context: context), from: address))
+        }
+    }
+
+    /// The TXT strings `address` answers a `NearbyProbe` with, within the probe timeout; nil
+    /// when nothing answered (no host, no listener, not peerdex, too slow): silence, not an error.
+    static func probe(_ address: IPAddress, context: Context) async -> [[UInt8]]? {
+        let target = PeerAddress(HostPort(host: "\(address)", port: context.settings.probePort))
+        let timeout = context.settings.probeTimeout
+        return await firstWithin(timeout) {
+            do {
+                return try await context.node.connection(to: target).probeNearby(timeout: timeout)
+            } catch {
+                context.logger.debug("nearby probe unanswered", metadata: ["address": "\(target)", "error": "\(error)"])
+                return nil
+            }
+        }
     }
 
     /// Puts a verified LAN peer into the DHT's routing table (its UDP port is its TCP port), then
@@ -265,7 +313,7 @@ struct NearbyLoop {
                     onEvent(.disappeared(gone, reason))
                 }
             }
-            guard context.settings.advertises, !withdrawn else { return }
+            guard context.settings.advertises, !withdrawn, let transport else { return }
             let source = NearbyAdvertiser.Source(
                 visibility: profile.visibility, name: profile.name, port: context.port,
                 addresses: transport.localAddresses)

@@ -43,6 +43,15 @@ public final class NearbyService: Sendable {
         public var storeCheckInterval = 1.0
         /// The most verification handshakes in flight at once.
         public var maximumVerificationsInFlight = 32
+        /// The IPv4 range to probe directly, for networks that drop multicast; nil (the default)
+        /// probes nothing. Probing also runs when multicast DNS cannot start.
+        public var probeRange: NearbyProbeRange?
+        /// The TCP port probed on each address of `probeRange`.
+        public var probePort = 7447
+        /// The probes' pace: rate, probes in flight, sweep interval.
+        public var probeSchedule = NearbyProbeSchedule.Settings()
+        /// The longest a probe may take, connection included.
+        public var probeTimeout: Duration = .seconds(2)
 
         /// The defaults above.
         public init() {}
@@ -97,20 +106,29 @@ public final class NearbyService: Sendable {
     /// Packets that were not DNS messages within the codec's limits.
     public var malformedPackets: Int { snapshot.value.malformedPackets }
 
-    /// Browses and advertises until cancelled, then sends a goodbye for what it announced.
+    /// Browses and advertises (and probes `Settings.probeRange`) until cancelled, then sends a
+    /// goodbye for what it announced. When multicast DNS cannot start it probes alone if it has a
+    /// range (`.browsing(advertising: false)`), else reports `.unavailable` and returns.
     /// `onEvent` is called on the loop, in order; it must not block.
     public func run(onEvent: @escaping @Sendable (Event) -> Void) async {
         let (inputs, feed) = AsyncStream.makeStream(of: NearbyLoop.Input.self, bufferingPolicy: .bufferingNewest(4_096))
-        let transport: MDNSTransport
+        let transport: MDNSTransport?
         do {
             transport = try await MDNSTransport.start(configuration: settings.transport, logger: logger) {
                 bytes, host, port in
                 feed.yield(.packet(bytes, from: host, port: port))
             }
         } catch {
-            logger.warning("nearby discovery unavailable", metadata: ["error": "\(error)"])
-            onEvent(.unavailable("\(error)"))
-            return
+            guard let range = settings.probeRange else {
+                logger.warning("nearby discovery unavailable", metadata: ["error": "\(error)"])
+                onEvent(.unavailable("\(error)"))
+                return
+            }
+            // A network that drops multicast is what the probe is for: it runs on alone.
+            logger.warning(
+                "multicast DNS unavailable; nearby discovery probes only",
+                metadata: ["range": "\(range)", "error": "\(error)"])
+            transport = nil
         }
         liveInput.withLock { $0 = feed }
         defer { liveInput.withLock { $0 = nil } }
@@ -130,7 +148,7 @@ public final class NearbyService: Sendable {
             group.cancelAll()
         }
         feed.finish()
-        await transport.close()
+        await transport?.close()
     }
 
     /// Sends the goodbye now and advertises nothing more, while browsing goes on until `run`

@@ -122,15 +122,21 @@ public enum NearbySession {
         -> (PeerdexNode, Task<Void, any Error>, HostPort)
     {
         for candidate in address.port == 0 ? [address] : [address, HostPort(host: address.host, port: 0)] {
+            // It answers nearby probes too, as the profile's visibility allows.
+            let listeningPort = LockedValue<UInt16?>(nil)
             let node = PeerdexNode(
-                identity: book.identity.handshakeIdentity, configuration: NodeConfiguration(), logger: logger)
+                identity: book.identity.handshakeIdentity, configuration: NodeConfiguration(), logger: logger,
+                handler: NearbyProbeAnswer.handler(book: book, port: { listeningPort.value }, logger: logger, next: nil))
             let (bound, continuation) = AsyncStream.makeStream(of: HostPort.self)
             let serving = Task {
                 defer { continuation.finish() }
                 try await node.run(listeningOn: candidate) { continuation.yield($0) }
             }
             var addresses = bound.makeAsyncIterator()
-            if let listening = await addresses.next() { return (node, serving, listening) }
+            if let listening = await addresses.next() {
+                listeningPort.withLock { $0 = UInt16(clamping: listening.port) }
+                return (node, serving, listening)
+            }
             if case .failure(let error) = await serving.result, candidate.port == 0 { throw error }
         }
         throw NetError.notRunning

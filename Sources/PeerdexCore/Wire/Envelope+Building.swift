@@ -63,6 +63,8 @@ extension WireEnvelope {
         case .peerQueryReply: return "peerQueryReply"
         case .replicatedResults: return "replicatedResults"
         case .replicatedResultsAck: return "replicatedResultsAck"
+        case .nearbyProbe: return "nearbyProbe"
+        case .nearbyProbeReply: return "nearbyProbeReply"
         case nil: return "unknown"
         }
     }

@@ -331,6 +331,22 @@ public nonisolated struct WireEnvelope: Sendable {
     set {body = .replicatedResultsAck(newValue)}
   }
 
+  public var nearbyProbe: WireNearbyProbe {
+    get {
+      if case .nearbyProbe(let v)? = body {return v}
+      return WireNearbyProbe()
+    }
+    set {body = .nearbyProbe(newValue)}
+  }
+
+  public var nearbyProbeReply: WireNearbyProbeReply {
+    get {
+      if case .nearbyProbeReply(let v)? = body {return v}
+      return WireNearbyProbeReply()
+    }
+    set {body = .nearbyProbeReply(newValue)}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   /// What the message says. A request whose body the receiver does not know (unset, or a field
@@ -349,6 +365,8 @@ public nonisolated struct WireEnvelope: Sendable {
     case peerQueryReply(WirePeerQueryReply)
     case replicatedResults(WireReplicatedResults)
     case replicatedResultsAck(WireReplicatedResultsAck)
+    case nearbyProbe(WireNearbyProbe)
+    case nearbyProbeReply(WireNearbyProbeReply)
 
   }
 
@@ -633,6 +651,34 @@ public nonisolated struct WireReplicatedResultsAck: Sendable {
   public init() {}
 }
 
+/// Request: is a peerdex node on this address, and does it show itself to the requester? Sent by
+/// nearby discovery's optional probe of a configured address range, on networks that drop
+/// multicast (docs/NEARBY.md). Answered with NearbyProbeReply.
+public nonisolated struct WireNearbyProbe: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// Response to NearbyProbe: the responder's signed nearby advertisement, exactly the TXT strings
+/// it would announce over mDNS (docs/NEARBY.md), chosen by its visibility for this requester.
+/// Empty means "not for you" (private, blocked, or not a contact when only contacts may see it).
+public nonisolated struct WireNearbyProbeReply: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var txt: [Data] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 /// Response to any request that could not be answered.
 public nonisolated struct WireErrorReply: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
@@ -710,7 +756,7 @@ nonisolated extension WireHandshakePayload: SwiftProtobuf.Message, SwiftProtobuf
 
 nonisolated extension WireEnvelope: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Envelope"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}version\0\u{3}request_id\0\u{1}kind\0\u{2}\u{d}ping\0\u{1}pong\0\u{1}error\0\u{3}dht_nodes_request\0\u{3}dht_nodes_reply\0\u{3}profile_request\0\u{3}profile_reply\0\u{3}audience_keys_request\0\u{3}audience_keys_reply\0\u{3}peer_query\0\u{3}peer_query_reply\0\u{3}replicated_results\0\u{3}replicated_results_ack\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}version\0\u{3}request_id\0\u{1}kind\0\u{2}\u{d}ping\0\u{1}pong\0\u{1}error\0\u{3}dht_nodes_request\0\u{3}dht_nodes_reply\0\u{3}profile_request\0\u{3}profile_reply\0\u{3}audience_keys_request\0\u{3}audience_keys_reply\0\u{3}peer_query\0\u{3}peer_query_reply\0\u{3}replicated_results\0\u{3}replicated_results_ack\0\u{3}nearby_probe\0\u{3}nearby_probe_reply\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -890,6 +936,32 @@ nonisolated extension WireEnvelope: SwiftProtobuf.Message, SwiftProtobuf._Messag
           self.body = .replicatedResultsAck(v)
         }
       }()
+      case 29: try {
+        var v: WireNearbyProbe?
+        var hadOneofValue = false
+        if let current = self.body {
+          hadOneofValue = true
+          if case .nearbyProbe(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.body = .nearbyProbe(v)
+        }
+      }()
+      case 30: try {
+        var v: WireNearbyProbeReply?
+        var hadOneofValue = false
+        if let current = self.body {
+          hadOneofValue = true
+          if case .nearbyProbeReply(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.body = .nearbyProbeReply(v)
+        }
+      }()
       default: break
       }
     }
@@ -961,6 +1033,14 @@ nonisolated extension WireEnvelope: SwiftProtobuf.Message, SwiftProtobuf._Messag
     case .replicatedResultsAck?: try {
       guard case .replicatedResultsAck(let v)? = self.body else { preconditionFailure() }
       try visitor.visitSingularMessageField(value: v, fieldNumber: 28)
+    }()
+    case .nearbyProbe?: try {
+      guard case .nearbyProbe(let v)? = self.body else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 29)
+    }()
+    case .nearbyProbeReply?: try {
+      guard case .nearbyProbeReply(let v)? = self.body else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 30)
     }()
     case nil: break
     }
@@ -1477,6 +1557,55 @@ nonisolated extension WireReplicatedResultsAck: SwiftProtobuf.Message, SwiftProt
   }
 
   public static func ==(lhs: WireReplicatedResultsAck, rhs: WireReplicatedResultsAck) -> Bool {
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension WireNearbyProbe: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".NearbyProbe"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap()
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    // Load everything into unknown fields
+    while try decoder.nextFieldNumber() != nil {}
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: WireNearbyProbe, rhs: WireNearbyProbe) -> Bool {
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension WireNearbyProbeReply: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".NearbyProbeReply"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}txt\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedBytesField(value: &self.txt) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.txt.isEmpty {
+      try visitor.visitRepeatedBytesField(value: self.txt, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: WireNearbyProbeReply, rhs: WireNearbyProbeReply) -> Bool {
+    if lhs.txt != rhs.txt {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
