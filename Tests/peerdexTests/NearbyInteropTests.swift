@@ -3,7 +3,8 @@ import PeerdexTestSupport
 import Testing
 
 /// Nearby discovery against an mDNS implementation we did not write (python-zeroconf), in network
-/// namespaces the test creates: zeroconf sees and resolves a peerdex node and hears its goodbye;
+/// namespaces the test creates: zeroconf sees and resolves a peerdex node and hears its goodbye,
+/// over IPv4 and over IPv6;
 /// peerdex verifies an instance zeroconf publishes with an advertisement signed by an independent
 /// implementation of the format (`Tests/Interop/nearby_txt.py`), and drops a forged one.
 @Suite(
@@ -12,7 +13,8 @@ import Testing
         if: NetworkNamespaces.isAvailable,
         Comment(rawValue: "network namespaces cannot be made here: \(NetworkNamespaces.unavailableReason ?? "")")))
 struct NearbyInteropTests {
-    @Test func zeroconfResolvesAPeerdexNodeAndHearsItsGoodbye() async throws {
+    @Test(arguments: ["v4", "v6"])
+    func zeroconfResolvesAPeerdexNodeAndHearsItsGoodbye(ipVersion: String) async throws {
         let python = try #require(LineProcess.interopPython, "run `make deps`: it installs python-zeroconf")
         let lan = try NetworkNamespaces(count: 2)
         defer { lan.remove() }
@@ -21,7 +23,8 @@ struct NearbyInteropTests {
 
         // Given a peerdex node in one namespace and zeroconf browsing in the other
         let node = try ada.startNode(in: lan, node: 0)
-        let browser = try lan.run(in: 1, python, [Self.script("zeroconf_peer.py"), "browse", "--seconds", "30"])
+        let browser = try lan.run(
+            in: 1, python, [Self.script("zeroconf_peer.py"), "browse", "--seconds", "30", "--ip-version", ipVersion])
 
         // Then zeroconf resolves the instance: name, port, address and the signed TXT
         var skipped = [String]()
@@ -31,7 +34,8 @@ struct NearbyInteropTests {
         let service = try #require(try JSONSerialization.jsonObject(with: Data(added.utf8)) as? [String: Any])
         #expect(service["name"] as? String == "Ada._peerdex._tcp.local.")
         #expect(service["port"] as? Int == 7447)
-        #expect((service["addresses"] as? [String])?.contains(lan.nodes[0].ipv4) == true, "\(added)")
+        let address = ipVersion == "v4" ? lan.nodes[0].ipv4 : lan.nodes[0].ipv6
+        #expect((service["addresses"] as? [String])?.contains(address) == true, "\(added)")
         let txt = try #require(service["txt"] as? [String: String], "\(added)")
         #expect(txt["v"] == "1")
         #expect(txt["id"] == ada.peerID)
