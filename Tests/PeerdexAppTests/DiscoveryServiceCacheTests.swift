@@ -10,9 +10,18 @@ import Testing
 /// answered at once without asking anyone, blocked peers are still removed, and only searches
 /// someone answered are kept, for the cache's time to live.
 @Suite(.serialized, .timeLimit(.minutes(1))) struct DiscoveryServiceCacheTests {
+    /// The service's settings for tests not about timeouts: a request timeout long enough that a
+    /// live peer on 127.0.0.1 always answers, however loaded the machine (CI once saw the first
+    /// search of a suite get no answer within the default 2 s).
+    static var patient: DiscoveryService.Configuration {
+        var configuration = DiscoveryService.Configuration()
+        configuration.requestTimeout = .seconds(10)
+        return configuration
+    }
+
     /// A service whose only discovery peers are `peers`, asking over a running node of its own.
     static func withService<T: Sendable>(
-        peers: [DiscoveryPeer], configuration: DiscoveryService.Configuration = DiscoveryService.Configuration(),
+        peers: [DiscoveryPeer], configuration: DiscoveryService.Configuration = patient,
         _ body: @Sendable (DiscoveryService) async throws -> T
     ) async throws -> T {
         let identity = NetworkSearchTests.identity()
@@ -70,7 +79,7 @@ import Testing
     }
 
     @Test func anEntryLivesForTheTimeToLiveOnly() async throws {
-        var configuration = DiscoveryService.Configuration()
+        var configuration = Self.patient
         configuration.queryCache = try QueryCacheSettings(ttl: 0.5)
         try await NetworkSearchTests.withPeers(["Ada Berg"]) { [configuration] peers in
             try await Self.withService(peers: peers, configuration: configuration) { service in

@@ -28,7 +28,7 @@ import Testing
     }
 
     @Test func aProfilePastItsFreshnessIsFetchedAgain() async throws {
-        var configuration = DiscoveryService.Configuration()
+        var configuration = DiscoveryServiceCacheTests.patient
         configuration.knownProfiles.freshness = 0.3
         try await NetworkSearchTests.withPeers(["Ada Berg"]) { [configuration] peers in
             try await DiscoveryServiceCacheTests.withService(peers: [], configuration: configuration) { service in
