@@ -150,11 +150,11 @@ import Testing
                     flooding.cancel()
                     await flooding.value
                     // Starved, the bystander would wait for the flood to end; it is served meanwhile
-                    // (the bound is loose because the other tests load the machine too: 2 s was
-                    // once exceeded in a full run).
+                    // (the bound is loose because the other tests load the machine too: 2 s, then
+                    // 3 s, were once exceeded in a full CI run; a starved bystander never finishes).
                     // At least one request of each of the 32 loops came back meanwhile.
                     #expect(floodedMeanwhile >= 32, "the flood ran alongside: \(floodedMeanwhile) requests")
-                    #expect(worst < .seconds(3), "the bystander's slowest ping: \(worst)")
+                    #expect(worst < .seconds(5), "the bystander's slowest ping: \(worst)")
                 }
             }
         }

@@ -22,8 +22,10 @@ import Testing
     static func withServer<T: Sendable>(
         _ handler: (any RequestHandler)?, _ body: @Sendable (PeerConnection) async throws -> T
     ) async throws -> T {
-        try await NodeHarness.withNode(handler: handler) { _, address in
-            try await NodeHarness.withNode(listen: false) { client, _ in
+        // Patient: these tests are about the answers, not timeouts, and CI's load once kept one
+        // past the quick 2 s.
+        try await NodeHarness.withNode(configuration: NodeHarness.patient(), handler: handler) { _, address in
+            try await NodeHarness.withNode(configuration: NodeHarness.patient(), listen: false) { client, _ in
                 try await body(try await client.connection(to: address))
             }
         }
