@@ -8,7 +8,7 @@ BASELINE ?=
 # Inputs per target for `make fuzz`.
 FUZZ_RUNS ?= 10000000
 
-.PHONY: all build run test bench clean deps fuzz proto
+.PHONY: all build run demo test bench clean deps fuzz proto
 
 all: build
 
@@ -23,12 +23,16 @@ build: deps
 run: build
 	./.build/debug/peerdex $(ARGS)
 
+# The TUI on a local network of 30 generated people (`peerdex demo`; ARGS="--nodes 8 --keep").
+demo: build
+	./.build/debug/peerdex demo $(ARGS)
+
 # Every test: unit, store, network on 127.0.0.1, command-line end to end, the TUI under tmux, the
 # SIGKILL durability test, then each libFuzzer target for a few seconds.
 # Not --parallel, so that swift test prints the summary lines CI reads. The suites that run whole
 # networks of node processes go second, on their own: run beside the rest, they loaded 2 cores
 # enough to push timing tests past their limits.
-NETWORK_SUITES = DHTNetworkTests|DiscoveryNetworkTests|TUINetworkEndToEndTests|AudienceKeyNetworkTests|NetworkNamespaceHarnessTests|NearbyNetworkTests|NearbyTUIEndToEndTests|NearbyInteropTests|NearbyProbeTests
+NETWORK_SUITES = DHTNetworkTests|DiscoveryNetworkTests|TUINetworkEndToEndTests|AudienceKeyNetworkTests|NetworkNamespaceHarnessTests|NearbyNetworkTests|NearbyTUIEndToEndTests|NearbyInteropTests|NearbyProbeTests|DemoTourEndToEndTests
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip '$(NETWORK_SUITES)'

@@ -47,13 +47,15 @@ let package = Package(
             ]
         ),
         .systemLibrary(name: "CNCurses", path: "Sources/CNCurses"),
+        .systemLibrary(name: "CQREncode", path: "Sources/CQREncode"),
+        .target(name: "PeerdexQR", dependencies: ["CQREncode", "PeerdexCore"]),
         .target(name: "CSignalPipe"),
         .target(name: "PeerdexTUI", dependencies: ["PeerdexCore"]),
         .target(name: "PeerdexTerminal", dependencies: ["CNCurses", "PeerdexTUI"]),
         .target(
             name: "PeerdexApp",
             dependencies: [
-                "CSignalPipe", "PeerdexCore", "PeerdexNet", "PeerdexParallel", "PeerdexStore", "PeerdexTUI",
+                "CSignalPipe", "PeerdexCore", "PeerdexNet", "PeerdexParallel", "PeerdexQR", "PeerdexStore", "PeerdexTUI",
                 "PeerdexTerminal",
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
             ]
@@ -61,7 +63,7 @@ let package = Package(
         .executableTarget(
             name: "peerdex",
             dependencies: [
-                "PeerdexApp", "PeerdexCore", "PeerdexNet",
+                "PeerdexApp", "PeerdexCore", "PeerdexNet", "PeerdexQR",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -88,6 +90,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "PeerdexParallelTests", dependencies: ["PeerdexParallel"]),
+        .testTarget(name: "PeerdexQRTests", dependencies: ["PeerdexQR", "PeerdexCore", "PeerdexTestSupport"]),
         .testTarget(name: "PeerdexStoreTests", dependencies: ["PeerdexStore", "PeerdexCore", "PeerdexTestSupport"]),
         .testTarget(
             name: "PeerdexTUITests",

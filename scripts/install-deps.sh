@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the build and the tests need and is missing: with apt, the SQLite and ncurses
-# headers the build links against, tmux for the end-to-end TUI tests, the sqlite3 shell that a
+# headers the build links against (and libqrencode's, for invites as QR codes), zbar-tools (the QR
+# tests decode what they encode with zbarimg), tmux for the end-to-end TUI tests, the sqlite3 shell that a
 # test uses to damage a book and protoc (the interoperability test generates Python code of the
 # wire schema with it; `make proto` uses it too) and python3-libtorrent with python3-cryptography
 # (Tests/Interop/libtorrent_dht.py runs reference Mainline DHT nodes on loopback; libtorrent imports
@@ -11,7 +12,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 missing=()
-for package in libsqlite3-dev libncurses-dev tmux sqlite3 protobuf-compiler python3-libtorrent python3-cryptography iproute2; do
+for package in libsqlite3-dev libncurses-dev libqrencode-dev zbar-tools tmux sqlite3 protobuf-compiler python3-libtorrent python3-cryptography iproute2; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
 done
 if [ ${#missing[@]} -gt 0 ]; then

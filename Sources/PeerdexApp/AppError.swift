@@ -27,6 +27,8 @@ public enum AppError: Error, CustomStringConvertible {
     case invalidArgument(String)
     /// The network could not do what was asked (no bootstrap node, nothing found, a socket refused).
     case network(String)
+    /// `peerdex demo` could not set its network up.
+    case demo(String)
 
     /// One line that explains the problem to a person.
     public var description: String {
@@ -45,6 +47,7 @@ public enum AppError: Error, CustomStringConvertible {
         case .terminal(let reason): return "terminal: \(reason)"
         case .invalidArgument(let reason): return reason
         case .network(let reason): return reason
+        case .demo(let reason): return "demo: \(reason)"
         }
     }
 }

@@ -33,7 +33,7 @@ public actor DiscoveryService {
     /// How often a running node looks for discovery peers and checks the known ones.
     public static let refreshInterval: Duration = .seconds(60)
     /// How often a node that knows no discovery peer yet looks again.
-    public static let searchingInterval: Duration = .seconds(2)
+    public static let searchingInterval: Duration = .seconds(1)
 
     /// The Noise node that dials discovery peers with our identity.
     public let node: PeerdexNode
@@ -216,6 +216,9 @@ public actor DiscoveryService {
         text: String, interests: [String], blocked: Set<PeerID>, minimumScore: Double,
         onUpdate: @escaping @Sendable (NetworkSearch.Update) -> Void
     ) async -> NetworkSearch.Update {
+        // A node that has just joined knows no discovery peer yet (its refresh backs off while
+        // the DHT fills): reading the rendezvous now beats asking nobody.
+        if coordinator.peers.isEmpty { await refreshPeers() }
         var random = SystemRandomNumberGenerator()
         let peers = coordinator.select(count: configuration.fanOut, excluding: blocked, now: now, random: &random)
         let outcomes = LockedValue([NetworkSearch.PeerOutcome]())

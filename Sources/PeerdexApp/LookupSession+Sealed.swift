@@ -61,10 +61,12 @@ extension LookupSession {
     /// Asks `owner` for its audience keys with `book`'s identity, within `timeout` per address
     /// tried, and keeps what it grants; says in one line what happened. The addresses tried: the
     /// one the book's connection history last shows it at, then the rendezvous endpoints (read
-    /// through `dht`) on the TCP port its record names, at most `maximumAddresses` in all.
+    /// through `dht`) on the TCP port its record names, at most `maximumAddresses` in all. It
+    /// dials through `dialer` when given (a running node with the book's identity), else
+    /// through a node of its own, stopped once asked.
     static func askOwner(
-        _ owner: PeerID, record: ProfileRecord, book: ContactBook, dht: DHTNode, timeout: Duration,
-        maximumAddresses: Int = 8
+        _ owner: PeerID, record: ProfileRecord, book: ContactBook, dht: DHTNode, dialer: PeerdexNode? = nil,
+        timeout: Duration, maximumAddresses: Int = 8
     ) async -> String {
         var addresses = [HostPort]()
         if let stored = AudienceKeyFetcher.storedAddress(of: owner, in: book) { addresses.append(stored) }
@@ -79,17 +81,22 @@ extension LookupSession {
         addresses = Array(addresses.prefix(maximumAddresses))
         guard !addresses.isEmpty else { return "not asked: no address found for this peer" }
 
-        var configuration = NodeConfiguration()
-        configuration.connectTimeout = timeout
-        configuration.handshakeTimeout = timeout
-        configuration.requestTimeout = timeout
-        let node = PeerdexNode(
-            identity: book.identity.handshakeIdentity, configuration: configuration,
-            logger: Logger(label: "peerdex.lookup"))
-        let running = Task { try await node.run() }
-        let outcome = await AudienceKeyFetcher.requestKeys(of: owner, at: addresses, node: node, timeout: timeout)
-        await node.shutdown()
-        _ = await running.result
+        let outcome: AudienceKeyFetcher.Outcome
+        if let dialer {
+            outcome = await AudienceKeyFetcher.requestKeys(of: owner, at: addresses, node: dialer, timeout: timeout)
+        } else {
+            var configuration = NodeConfiguration()
+            configuration.connectTimeout = timeout
+            configuration.handshakeTimeout = timeout
+            configuration.requestTimeout = timeout
+            let node = PeerdexNode(
+                identity: book.identity.handshakeIdentity, configuration: configuration,
+                logger: Logger(label: "peerdex.lookup"))
+            let running = Task { try await node.run() }
+            outcome = await AudienceKeyFetcher.requestKeys(of: owner, at: addresses, node: node, timeout: timeout)
+            await node.shutdown()
+            _ = await running.result
+        }
         switch outcome {
         case .answered(let keys, let address):
             do { try book.receiveAudienceKeys(keys, from: owner) } catch {

@@ -74,22 +74,14 @@ public enum LookupSession {
         return try await withThrowingTaskGroup(of: Report?.self) { group in
             group.addTask {
                 let joined = try await join(node, bootstrap: bootstrap, rendezvous: rendezvous)
-                let result = try await node.run(.getMutable(publicKey: peer.publicKey, salt: ProfileRecord.salt))
-                guard case .item(let item, let holders) = result.outcome, let item else {
-                    throw AppError.network(
-                        "no profile found for \(peer) (\(result.responses) nodes answered \(result.queriesSent) queries)")
+                let fetched = try await fetch(
+                    peer, through: node, book: book, askTimeout: askTimeout, joinQueries: joined.queriesSent)
+                switch fetched {
+                case .found(let report):
+                    return report
+                case .notFound(let responses, let queries):
+                    throw AppError.network("no profile found for \(peer) (\(responses) nodes answered \(queries) queries)")
                 }
-                let (found, record) = try report(
-                    peer: peer, item: item, holders: holders, result: result, joinQueries: joined.queriesSent)
-                var report = found
-                guard let book else { return report }
-                let keys = (try? book.audienceKeyring().keys(from: peer)) ?? []
-                report.apply(read(record, owner: peer, keys: keys))
-                if report.sealed, !report.opened, mayAsk(peer, in: book) {
-                    report.keyRequest = await askOwner(peer, record: record, book: book, dht: node, timeout: askTimeout)
-                    report.apply(read(record, owner: peer, keys: (try? book.audienceKeyring().keys(from: peer)) ?? []))
-                }
-                return report
             }
             group.addTask {
                 try await Task.sleep(for: timeout)
@@ -124,6 +116,40 @@ public enum LookupSession {
             }
         }
         throw AppError.network(failures.joined(separator: "; "))
+    }
+
+    /// What reading a peer's profile record from the DHT gave.
+    public enum Fetched: Sendable {
+        /// The newest record whose signature verified, read with the keys we hold.
+        case found(Report)
+        /// No node returned a record: `responses` nodes answered `queries` queries.
+        case notFound(responses: Int, queries: Int)
+    }
+
+    /// Reads `peer`'s profile record through `dht`, a node already joined: the short-lived node
+    /// of `peerdex lookup`, or a running node's (the TUI's `L`). With `book`, a sealed record is
+    /// opened with the keys `peer` handed us, asking `peer` for them (each address within
+    /// `askTimeout`) when none opens it and `peer` is a contact that is not blocked; the ask
+    /// dials through `dialer` (a running node with the book's identity) or a node of its own.
+    static func fetch(
+        _ peer: PeerID, through dht: DHTNode, book: ContactBook?, askTimeout: Duration, dialer: PeerdexNode? = nil,
+        joinQueries: Int = 0
+    ) async throws -> Fetched {
+        let result = try await dht.run(.getMutable(publicKey: peer.publicKey, salt: ProfileRecord.salt))
+        guard case .item(let item, let holders) = result.outcome, let item else {
+            return .notFound(responses: result.responses, queries: result.queriesSent)
+        }
+        var (report, record) = try report(
+            peer: peer, item: item, holders: holders, result: result, joinQueries: joinQueries)
+        guard let book else { return .found(report) }
+        let keys = (try? book.audienceKeyring().keys(from: peer)) ?? []
+        report.apply(read(record, owner: peer, keys: keys))
+        if report.sealed, !report.opened, mayAsk(peer, in: book) {
+            report.keyRequest = await askOwner(
+                peer, record: record, book: book, dht: dht, dialer: dialer, timeout: askTimeout)
+            report.apply(read(record, owner: peer, keys: (try? book.audienceKeyring().keys(from: peer)) ?? []))
+        }
+        return .found(report)
     }
 
     private static func report(

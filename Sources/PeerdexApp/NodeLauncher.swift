@@ -84,6 +84,7 @@ public enum NodeLauncher {
             case .appeared(let peer): onNearby("nearby \(peer.peerID) at \(peer.address) verified")
             case .disappeared(let peer, let reason): onNearby("nearby \(peer) gone (\(reason.rawValue))")
             case .unavailable(let reason): onNearby("nearby discovery unavailable: \(reason)")
+            case .probing(let range): onNearby("nearby discovery probes \(range) only (no multicast DNS)")
             case .browsing, .updated: break
             }
         }

@@ -101,6 +101,8 @@ public final class NodeRuntime: Sendable {
         let nearbyService = nearby.map { settings in
             NearbyService(book: book, node: node, dht: dht.node, port: address.port, settings: settings)
         }
+        // Tells `peerdex invite` where we are; `run` removes it when the node stops.
+        NodeAddressFile.publish(bound: address, in: book.dataDirectory, logger: logger)
         return NodeRuntime(
             address: address, node: node, dht: dht, discovery: service, nearby: nearbyService, book: book,
             responses: responses, serving: serving, logger: logger)
@@ -110,6 +112,7 @@ public final class NodeRuntime: Sendable {
     /// saves the DHT's state and stops it. Throws what stopped the listener, if it failed.
     /// LAN discovery's events, when it runs, go to `onNearby`.
     public func run(onNearby: @escaping @Sendable (NearbyService.Event) -> Void = { _ in }) async throws {
+        defer { NodeAddressFile.withdraw(bound: address, from: book.dataDirectory) }
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { [dht] in await dht.run() }
             if let nearby {

@@ -50,6 +50,10 @@ public final class RequestRunner: @unchecked Sendable {
             network.search(id, query: query)
             return
         }
+        if case .lookupProfile(let peer) = request, let network {
+            network.lookup(id, peer: peer)
+            return
+        }
         _ = lock.withLock { queued.insert(id) }
         queue(for: request).async { [self] in
             guard lock.withLock({ queued.remove(id) != nil }) else { return }  // cancelled
@@ -81,7 +85,7 @@ public final class RequestRunner: @unchecked Sendable {
 
     private func queue(for request: Request) -> DispatchQueue {
         switch request {
-        case .search, .networkSearch: return searches
+        case .search, .networkSearch, .lookupProfile: return searches
         case .loadCounts, .loadWindow, .loadProfile: return loads
         case .addContact, .setFavorite, .setBlocked, .updateContact, .removeContact, .updateProfile: return mutations
         }

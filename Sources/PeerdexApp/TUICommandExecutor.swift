@@ -82,6 +82,9 @@ public struct TUICommandExecutor: Sendable {
             // The runner hands network searches to the TUI's node (`TUINetwork`), whose results
             // stream in as `Message.networkResults`; only a runner without one gets here.
             throw .network("the network is off")
+        case .lookupProfile:
+            // Likewise answered by the TUI's node (`TUINetwork.lookup`).
+            throw .network("the network is off")
         case .loadProfile:
             return .profile(try book.profile())
         case .updateProfile(let change):

@@ -48,6 +48,8 @@ final class TUINetwork: @unchecked Sendable {
     private let logger = Logger(label: "peerdex.tui.node")
     private let runtime = LockedValue<NodeRuntime?>(nil)
     private let searches = LockedValue([RequestID: Task<Void, Never>]())
+    /// Profile lookups (`L`) running, by request, so that quitting stops them.
+    private let lookups = LockedValue([RequestID: Task<Void, Never>]())
     private var lifetime: Task<Void, Never>?
 
     /// A network posting into the TUI's inbox with `post`; nothing runs until `start`.
@@ -79,6 +81,7 @@ final class TUINetwork: @unchecked Sendable {
     /// Stops the node, waiting at most `timeout` for it to save its state.
     func stop(timeout: Duration) {
         for task in searches.value.values { task.cancel() }
+        for task in lookups.value.values { task.cancel() }
         guard let lifetime else { return }
         let done = DispatchSemaphore(value: 0)
         Task { [runtime] in
@@ -104,6 +107,8 @@ final class TUINetwork: @unchecked Sendable {
             return
         }
         runtime.withLock { $0 = started }
+        postOwnInvite(address: InviteAddress.reachable(from: started.address).first)
+        defer { postOwnInvite(address: nil) }  // a stopped node is reached nowhere
         let status = Task { [self] in
             while !Task.isCancelled {
                 let (address, nodes, peers, lastJoin) = await started.status()
@@ -122,6 +127,12 @@ final class TUINetwork: @unchecked Sendable {
             logger.error("the node stopped", metadata: ["error": "\(error)"])
         }
         post([.nodeStatus(NodeStatus(.offline(reason: "the node stopped")))])
+    }
+
+    /// Sends the identity overlay our invite with `address`, and its QR code.
+    private func postOwnInvite(address: HostPort?) {
+        let (invite, code) = InviteAddress.invite(of: book.identity, address: address)
+        post([.ownInvite(invite, code)])
     }
 
     /// Starts on the configured address, or on a port the system picks when that one is taken.
@@ -146,14 +157,17 @@ final class TUINetwork: @unchecked Sendable {
     private func nearbyMessage(_ event: NearbyService.Event, from runtime: NodeRuntime) -> Message {
         switch event {
         case .browsing(let advertising): return .nearbyAvailability(.browsing(advertising: advertising))
+        case .probing(let range): return .nearbyAvailability(.probing(range: "\(range)"))
         case .unavailable(let reason): return .nearbyAvailability(.failed(reason))
         case .disappeared(let peer, _): return .nearbyPeerGone(peer)
         case .appeared(let peer), .updated(let peer):
-            let isContact = ((try? book.store { try $0.contact(peer.peerID) }) ?? nil).map { !$0.isBlocked } ?? false
+            let contact = ((try? book.store { try $0.contact(peer.peerID) }) ?? nil).flatMap { $0.isBlocked ? nil : $0 }
+            // A contact who shares no name on the LAN (visibility `contacts`) is still someone we know.
+            let bookName = contact.map(\.displayName).flatMap { $0.isEmpty ? nil : $0 }
             return .nearbyPeer(
                 NearbyRow(
-                    peerID: peer.peerID, name: peer.name, address: "\(peer.address)", rtt: peer.rtt,
-                    lastHeard: runtime.nearby?.date(of: peer.lastHeard) ?? Date(), isContact: isContact))
+                    peerID: peer.peerID, name: peer.name ?? bookName, address: "\(peer.address)", rtt: peer.rtt,
+                    lastHeard: runtime.nearby?.date(of: peer.lastHeard) ?? Date(), isContact: contact != nil))
         }
     }
 
@@ -181,6 +195,32 @@ final class TUINetwork: @unchecked Sendable {
     /// Cancels a search: before its debounce ends it never goes out; running, it stops asking.
     func cancel(_ id: RequestID) {
         searches.withLock { $0.removeValue(forKey: id) }?.cancel()
+        lookups.withLock { $0.removeValue(forKey: id) }?.cancel()
+    }
+
+    // MARK: - Profile lookups
+
+    /// Looks `peer`'s profile up through the running node's DHT (`TUIProfileLookup`) and posts
+    /// the answer; fails at once when the node is not running yet.
+    func lookup(_ id: RequestID, peer: PeerID) {
+        // Registered under the lock the task takes to unregister, so a quick one cannot finish first.
+        lookups.withLock { running in
+            running[id] = Task { [self] in
+                let answer: Result<Answer, RequestFailure>
+                if let runtime = runtime.value {
+                    answer = await TUIProfileLookup.answer(
+                        peer: peer, dht: runtime.dht.node, dialer: runtime.node, book: book)
+                } else {
+                    answer = .failure(RequestFailure("the node is not running yet", isTransient: true))
+                }
+                lookups.withLock { _ = $0.removeValue(forKey: id) }
+                guard !Task.isCancelled else { return }
+                switch answer {
+                case .success(let answer): post([.answered(id, answer)])
+                case .failure(let failure): post([.failed(id, failure)])
+                }
+            }
+        }
     }
 
     static func progress(_ update: NetworkSearch.Update) -> NetworkSearchProgress {

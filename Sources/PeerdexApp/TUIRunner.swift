@@ -57,9 +57,12 @@ public struct TUIRunner {
         let terminal = Terminal(monochrome: settings.noColor)
         defer { terminal.restore() }
         let (theme, _) = Theme.resolve(name: settings.themeName, noColor: settings.noColor || !terminal.supportsColor)
-        let model = AppModel(
-            ownInvite: book.identity.invite(), keymap: settings.keymap, theme: theme, now: Date(),
+        // Address-less until the node is up: TUINetwork then sends the invite with its address.
+        let (invite, inviteQR) = InviteAddress.invite(of: book.identity, address: nil)
+        var model = AppModel(
+            ownInvite: invite, keymap: settings.keymap, theme: theme, now: Date(),
             utcOffset: TimeZone.current.secondsFromGMT())
+        model.ownInviteQR = inviteQR
         let loop = TUIEventLoop(
             model: model, screen: terminal, inbox: inbox, runner: runner, signals: signals, watcher: watcher)
         node.start()

@@ -32,6 +32,7 @@ func runBenchmarks(_ options: BenchOptions) throws {
     if options.wantsAny(DiscoveryServeBench.figures) { try DiscoveryServeBench(options: options).run() }
     if options.wantsAny(DiscoveryQueryBench.figures) { try DiscoveryQueryBench(options: options).run() }
     if options.wantsAny(NearbyBench.figures) { try NearbyBench(options: options).run() }
+    if options.wantsAny(DemoBench.figures) { try DemoBench(options: options).run() }
     Report.note("\nall done in \(Report.format(Monotonic.milliseconds(since: start) / 1000)) s")
 }
 

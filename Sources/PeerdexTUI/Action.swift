@@ -32,6 +32,8 @@ public enum Action: String, CaseIterable, Hashable, Sendable {
     case search
     /// Add a contact from a peer ID or invite, or the selected network result or nearby peer.
     case add
+    /// Look the selected peer's profile up in the DHT (and again, to refresh it).
+    case lookupProfile = "lookup"
     /// Toggle favorite on the selected contact.
     case toggleFavorite = "favorite"
     /// Block or unblock the selected contact, after confirmation.
@@ -70,6 +72,7 @@ public enum Action: String, CaseIterable, Hashable, Sendable {
         case .openDetails: return "Open / close details"
         case .search: return "Search as you type"
         case .add: return "Add by peer ID or invite"
+        case .lookupProfile: return "Look up network profile"
         case .toggleFavorite: return "Toggle favorite"
         case .toggleBlocked: return "Block / unblock (asks)"
         case .edit: return "Edit alias and note"
@@ -88,7 +91,7 @@ public enum Action: String, CaseIterable, Hashable, Sendable {
         case .nextPane, .previousPane, .showContacts, .showFavorites, .showNearby, .showSearch, .showBlocked:
             return "Panes"
         case .moveUp, .moveDown, .pageUp, .pageDown, .top, .bottom, .openDetails: return "Moving"
-        case .search, .add, .toggleFavorite, .toggleBlocked, .edit, .remove, .retry: return "Contacts"
+        case .search, .add, .lookupProfile, .toggleFavorite, .toggleBlocked, .edit, .remove, .retry: return "Contacts"
         case .showIdentity, .editProfile, .help, .quit: return "General"
         }
     }

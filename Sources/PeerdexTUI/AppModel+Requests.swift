@@ -51,6 +51,9 @@ extension AppModel {
             return []
         case (.loadProfile, .profile(let profile)):
             return receive(profile)
+        case (.lookupProfile(let peer), .networkProfile(let profile)):
+            receiveProfileLookup(profile, of: peer, id: id)
+            return []
         case (let mutation, .done(let text)) where mutation.isMutation:
             message = StatusMessage(text, kind: .success)
             if retryable == mutation { retryable = nil }
@@ -98,6 +101,9 @@ extension AppModel {
             return []
         case .loadProfile:
             return profileLoadFailed(failure)
+        case .lookupProfile(let peer):
+            profileLookupFailed(failure, of: peer, id: id)
+            return []
         case .addContact, .setFavorite, .setBlocked, .updateContact, .removeContact, .updateProfile:
             retryable = failure.isTransient ? request : nil
             let hint = failure.isTransient ? " · press \(keymap.label(for: .retry)) to retry" : ""

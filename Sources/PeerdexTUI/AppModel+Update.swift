@@ -38,6 +38,10 @@ extension AppModel {
             // A node that comes up while a query stands searches for it at once.
             guard !couldSearch, networkAvailable, !query.text.isEmpty else { return [] }
             return startNetworkSearch(query.text)
+        case .ownInvite(let invite, let code):
+            ownInvite = invite
+            ownInviteQR = code
+            return []
         case .terminationRequested:
             return [.quit]
         }
@@ -104,6 +108,8 @@ extension AppModel {
             if let row = selectedNearbyPeer { return addNearbyPeer(row) }
             mode = .prompt(Prompt(step: .addPeer))
             return []
+        case .lookupProfile:
+            return lookUpSelectedProfile()
         case .editProfile:
             return openProfileForm()
         case .showIdentity:

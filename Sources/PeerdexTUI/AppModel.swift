@@ -12,6 +12,9 @@ public struct AppModel: Hashable, Sendable {
     public var theme: Theme
     /// Our own identity, for the `i` overlay.
     public var ownInvite: Invite
+    /// `ownInvite` as a QR code, which the `i` overlay draws when the window fits it; the app
+    /// encodes it (the model links no QR library) and sends a new one with `.ownInvite`.
+    public var ownInviteQR: QRCode?
     /// Seconds east of UTC, for showing dates in local time (the model reads no time zone).
     public var utcOffset: Int
     /// Rows asked for per window; a few screens, so that scrolling rarely waits for the store.
@@ -62,6 +65,12 @@ public struct AppModel: Hashable, Sendable {
     public var searchResultsQuery: String?
     /// Peers added from this TUI: in the book even when no loaded window shows them yet.
     public var addedPeers: Set<PeerID> = []
+
+    // MARK: - Profile lookups
+
+    /// The latest DHT lookup of each peer's profile this session (`L`), at most
+    /// `profileLookupCapacity`, the oldest going first; the detail view shows them.
+    public var profileLookups: [PeerID: ProfileLookup] = [:]
 
     // MARK: - Requests
 

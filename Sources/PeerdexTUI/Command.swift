@@ -65,6 +65,9 @@ public enum Request: Hashable, Sendable {
     case loadProfile
     /// Save a change to the user's own profile → `.done`.
     case updateProfile(ProfileChange)
+    /// Look a peer's profile record up in the DHT through the running node → `.networkProfile`,
+    /// or `.failed` (offline, not joined, timed out). Issued only while a node runs; not a mutation.
+    case lookupProfile(PeerID)
 
     /// Whether the request is a search.
     public var isSearch: Bool {
@@ -87,7 +90,7 @@ public enum Request: Hashable, Sendable {
     /// Whether the request changes the store (and so is answered only after a commit).
     public var isMutation: Bool {
         switch self {
-        case .loadCounts, .loadWindow, .search, .networkSearch, .loadProfile: return false
+        case .loadCounts, .loadWindow, .search, .networkSearch, .loadProfile, .lookupProfile: return false
         case .addContact, .setFavorite, .setBlocked, .updateContact, .removeContact, .updateProfile: return true
         }
     }
@@ -103,6 +106,8 @@ public enum Answer: Hashable, Sendable {
     case searchResults([Contact])
     /// The user's own profile, answering `.loadProfile`.
     case profile(Profile)
+    /// The peer's published profile, answering `.lookupProfile`; nil when no record was found.
+    case networkProfile(NetworkProfile?)
     /// A mutation was committed; the text says what happened ("Added Alice").
     case done(String)
 }

@@ -37,6 +37,7 @@ public struct Keymap: Hashable, Sendable {
         Binding(action: .openDetails, keys: [.enter]),
         Binding(action: .search, keys: [.char("/")]),
         Binding(action: .add, keys: [.char("a")]),
+        Binding(action: .lookupProfile, keys: [.char("L")]),
         Binding(action: .toggleFavorite, keys: [.char("f")]),
         Binding(action: .toggleBlocked, keys: [.char("b")]),
         Binding(action: .edit, keys: [.char("e")]),

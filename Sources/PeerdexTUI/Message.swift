@@ -49,6 +49,8 @@ public enum Message: Hashable, Sendable {
     case networkResults(RequestID, NetworkSearchProgress)
     /// The in-process node's state, for the status line.
     case nodeStatus(NodeStatus)
+    /// Our invite changed (the node came up with an address, or stopped), with its QR code.
+    case ownInvite(Invite, QRCode?)
     /// The process was asked to end (a signal); the model quits from any mode.
     case terminationRequested
 }

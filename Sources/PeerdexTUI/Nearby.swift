@@ -74,13 +74,17 @@ public enum NearbyAvailability: Hashable, Sendable {
     /// Listening for peers; `advertising` is false when the user's visibility (private) keeps
     /// this node off the LAN.
     case browsing(advertising: Bool)
+    /// Multicast DNS is off: only `range` is probed, and the LAN hears no advertisement.
+    case probing(range: String)
     /// Discovery could not run, and why ("no multicast interface", "port 5353 refused").
     case failed(String)
 
     /// Whether peers can be heard: in any other state the model clears its rows.
     var isBrowsing: Bool {
-        if case .browsing = self { return true }
-        return false
+        switch self {
+        case .browsing, .probing: return true
+        case .off, .starting, .failed: return false
+        }
     }
 
     /// One line for the list's bottom border while rows are shown.
@@ -90,6 +94,7 @@ public enum NearbyAvailability: Hashable, Sendable {
         case .starting: return "starting LAN discovery…"
         case .browsing(advertising: true): return "discovering · advertised"
         case .browsing(advertising: false): return "discovering · not advertised (private)"
+        case .probing(let range): return "probing \(range) · no multicast"
         case .failed(let reason): return "discovery failed: \(reason)"
         }
     }

@@ -113,6 +113,16 @@ public struct NodeStatus: Hashable, Sendable {
         }
     }
 
+    /// Where to see a network when there is none to show (offline, or alone in the DHT: a
+    /// newcomer's first run, which the demo is for); the line shows it when it fits whole.
+    public var hint: String? {
+        switch state {
+        case .offline: return "try peerdex demo"
+        case .online(_, let dhtNodes, _, _) where dhtNodes == 0: return "try peerdex demo"
+        case .online, .starting: return nil
+        }
+    }
+
     /// The mark before the text: filled when online, hollow otherwise.
     var mark: String {
         switch state {

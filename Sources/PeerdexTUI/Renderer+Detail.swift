@@ -27,8 +27,10 @@ extension Renderer {
         let valueWidth = inner.x + inner.width - 1 - valueX
         guard valueWidth >= 8 else { return }
         let bottom = inner.y + inner.height - 2  // leave the last line for key hints
-        drawFields(
+        let end = drawFields(
             fields(of: contact), x: inner.x + 1, valueX: valueX, valueWidth: valueWidth, from: inner.y + 1, to: bottom)
+        drawProfileLookup(
+            of: contact.peerID, x: inner.x + 1, valueX: valueX, valueWidth: valueWidth, from: end, to: bottom)
         drawDetailKeys(contact, x: inner.x + 1, y: inner.y + inner.height - 1, width: inner.width - 2)
     }
 
@@ -48,15 +50,19 @@ extension Renderer {
             fields, x: inner.x + 1, valueX: valueX, valueWidth: valueWidth, from: inner.y + 1, to: bottom)
         let add = model.keymap.label(for: .add)
         let note = "not in your contacts — press \(add) to add"
+        var end = y
         if y + 1 < bottom {
             let lines = DisplayWidth.wrap(note, to: inner.width - 2)
             for (index, line) in lines.enumerated() where y + 1 + index < bottom {
                 buffer.put(line, x: inner.x + 1, y: y + 1 + index, style: theme.label)
             }
+            end = min(bottom, y + 1 + lines.count)
         }
+        drawProfileLookup(of: peer.peerID, x: inner.x + 1, valueX: valueX, valueWidth: valueWidth, from: end, to: bottom)
         var column = inner.x + 1
         let limit = inner.x + inner.width - 1
-        for (action, word) in [(Action.add, "add"), (.openDetails, model.detailOpen ? "back" : "open")] {
+        let keys = [(Action.add, "add"), (.lookupProfile, "look up"), (.openDetails, model.detailOpen ? "back" : "open")]
+        for (action, word) in keys {
             let key = model.keymap.label(for: action)
             guard column + DisplayWidth.of(key) + 1 + DisplayWidth.of(word) <= limit else { break }
             column += buffer.put(key, x: column, y: inner.y + inner.height - 1, style: theme.key)
@@ -121,6 +127,7 @@ extension Renderer {
             (.toggleBlocked, contact.isBlocked ? "unblock" : "block"),
             (.edit, "edit"),
             (.remove, "remove"),
+            (.lookupProfile, "look up"),
             (.openDetails, model.detailOpen ? "back" : "open"),
         ]
         var column = x

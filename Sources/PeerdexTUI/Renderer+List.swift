@@ -189,6 +189,8 @@ extension Renderer {
                  theme.text),
                 ("Press \(keys.label(for: .showIdentity)) to show your own peer ID and invite, to share.", theme.text),
                 ("", theme.text), ("From a shell: peerdex contacts add <peer-id> --name NAME", theme.secondary),
+                ("New here? 'peerdex demo' (or make demo) opens this on a local network of generated people.",
+                 theme.secondary),
             ]
         case .favorites:
             lines = [

@@ -98,6 +98,12 @@ extension Renderer {
                 ("Looking for peerdex nodes on this network…", theme.text.bolded), ("", theme.text),
                 (advertised, theme.secondary),
             ]
+        case .probing(let range):
+            return [
+                ("Probing \(range) for peerdex nodes…", theme.text.bolded), ("", theme.text),
+                ("Multicast DNS is off, so this node is not advertised; nodes that probe it get what your "
+                    + "visibility allows.", theme.secondary),
+            ]
         case .failed(let reason):
             return [
                 ("Nearby discovery failed.", theme.error.bolded), ("", theme.text), (reason, theme.text),
@@ -124,8 +130,10 @@ extension Renderer {
             ("Contact", row.isContact ? "yes" : "no — press \(add) to add"),
         ]
         let keysY = inner.y + inner.height - 1
-        drawFields(fields, x: inner.x + 1, valueX: valueX, valueWidth: valueWidth, from: inner.y + 1, to: keysY - 1)
-        var keys: [(Action, String)] = [(.openDetails, model.detailOpen ? "back" : "open")]
+        let end = drawFields(
+            fields, x: inner.x + 1, valueX: valueX, valueWidth: valueWidth, from: inner.y + 1, to: keysY - 1)
+        drawProfileLookup(of: row.peerID, x: inner.x + 1, valueX: valueX, valueWidth: valueWidth, from: end, to: keysY - 1)
+        var keys: [(Action, String)] = [(.lookupProfile, "look up"), (.openDetails, model.detailOpen ? "back" : "open")]
         if !row.isContact { keys.insert((.add, "add"), at: 0) }
         var column = inner.x + 1
         let limit = inner.x + inner.width - 1

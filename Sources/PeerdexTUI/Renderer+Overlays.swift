@@ -54,8 +54,10 @@ extension Renderer {
         }
     }
 
-    /// Our own peer ID and invite, in full, to copy and share.
+    /// Our own peer ID and invite, in full, to copy and share, with its QR code when the window
+    /// fits it (`drawIdentityWithQR`) and else a line saying how large it must be.
     mutating func drawIdentity() {
+        if let code = model.ownInviteQR, drawIdentityWithQR(code) { return }
         let width = min(layout.main.width, 72)
         let textWidth = width - 4
         let invite = model.ownInvite
@@ -64,6 +66,10 @@ extension Renderer {
         lines += [("", theme.text), ("Your invite", theme.label.bolded)]
         lines += Self.wrapURL(invite.url, to: textWidth).map { ($0, theme.text) }
         lines.append(("", theme.text))
+        if let code = model.ownInviteQR {  // before the how-to, which a short window cuts first
+            lines += DisplayWidth.wrap(Self.qrTooSmallMessage(for: code), to: textWidth).map { ($0, theme.label) }
+            lines.append(("", theme.text))
+        }
         let howTo = "Share either one. The other person presses \(model.keymap.label(for: .add)) and pastes it, "
             + "or runs: peerdex contacts add <it>"
         lines += DisplayWidth.wrap(howTo, to: textWidth).map { ($0, theme.secondary) }

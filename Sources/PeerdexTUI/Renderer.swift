@@ -174,7 +174,9 @@ struct Renderer {
         case .starting: markStyle = theme.key
         case .offline: markStyle = theme.secondary
         }
-        let text = DisplayWidth.truncate(status.mark + " " + status.text, to: rect.width)
+        var full = status.mark + " " + status.text
+        if let hint = status.hint, DisplayWidth.of(full + " · " + hint) <= rect.width { full += " · " + hint }
+        let text = DisplayWidth.truncate(full, to: rect.width)
         let x = rect.x + rect.width - DisplayWidth.of(text)
         let markWidth = buffer.put(status.mark, x: x, y: rect.y, style: markStyle, maxWidth: rect.width)
         buffer.put(String(text.dropFirst()), x: x + markWidth, y: rect.y, style: theme.secondary)

@@ -15,7 +15,7 @@ struct Peerdex: AsyncParsableCommand {
             document on stdout.
             """,
         version: "0.1.0",
-        subcommands: [Tui.self, Id.self, Contacts.self, Profile.self, Node.self, Ping.self, Lookup.self, Search.self, Nearby.self],
+        subcommands: [Tui.self, Id.self, Contacts.self, Profile.self, Node.self, Ping.self, Lookup.self, Search.self, Nearby.self, InviteCommand.self, Demo.self],
         defaultSubcommand: Tui.self
     )
 

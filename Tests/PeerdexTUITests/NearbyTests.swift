@@ -124,6 +124,20 @@ import Testing
         #expect(model.render().line(0).contains("3 Nearby 0"))
     }
 
+    @Test func probingAloneListsPeersAndSaysWhatItProbes() {
+        var model = Fixtures.model()
+        _ = model.update(.key(.char("3")))
+        _ = model.update(.nearbyAvailability(.probing(range: "127.0.0.0/27")))
+        let empty = model.render().text()
+        #expect(empty.contains("Probing 127.0.0.0/27 for peerdex nodes"), "\(empty)")
+        #expect(!empty.contains("visibility private"), "probing is not privacy: \(empty)")
+        _ = model.update(.nearbyPeer(grace))
+        #expect(model.nearbyRows.map(\.peerID) == [grace.peerID], "rows are kept while probing")
+        let listed = model.render().text()
+        #expect(listed.contains("Grace Hopper"))
+        #expect(listed.contains("probing 127.0.0.0/27 · no multicast"), "\(listed)")
+    }
+
     @Test func theStoreNeverLoadsNearbyAndItsCountIsIgnored() {
         var model = nearby([grace])
         let commands = model.update(.storeChanged)

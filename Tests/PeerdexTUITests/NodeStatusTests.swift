@@ -18,13 +18,24 @@ import Testing
         #expect(model.render().line(23).allSatisfy { $0 == " " })
     }
 
+    @Test func theDemoHintShowsWholeOrNotAtAll() {
+        var model = Fixtures.model()
+        _ = model.update(.nodeStatus(NodeStatus(.offline(reason: "started with --offline"))))
+        #expect(model.render().line(23).hasSuffix("○ offline: started with --offline · try peerdex demo"))
+        _ = model.update(.resized(width: 40, height: 24))
+        let narrow = model.render().line(23)
+        #expect(narrow.hasSuffix("○ offline: started with --offline"), "\(narrow)")
+        #expect(!narrow.contains("try"), "no half hint: \(narrow)")
+        #expect(Self.online.hint == nil, "a node with DHT nodes needs no demo")
+    }
+
     @Test func eachStateReadsOnTheBottomLine() {
         var model = Fixtures.model()
         let expected = [
             "◌ network: starting…",
             "● online 203.0.113.7:4001 · 1,284 DHT nodes · 3 discovery peers · bootstrap ok 2 min ago",
-            "○ offline: started with --offline",
-            "● online [2001:db8::1]:4001 · 0 DHT nodes · 1 discovery peer",
+            "○ offline: started with --offline · try peerdex demo",
+            "● online [2001:db8::1]:4001 · 0 DHT nodes · 1 discovery peer · try peerdex demo",
         ]
         for (status, text) in zip(Self.states, expected) {
             _ = model.update(.nodeStatus(status))

@@ -1,4 +1,5 @@
 import Foundation
+import PeerdexCore
 
 /// A repeatable random number generator for tests (SplitMix64) that names its seed, so that a
 /// failure can be replayed.
@@ -9,7 +10,7 @@ import Foundation
 public struct SeededRandom: RandomNumberGenerator, CustomStringConvertible {
     /// The seed this generator started from.
     public let seed: UInt64
-    private var state: UInt64
+    private var generator: SplitMix64
 
     /// The generator for one test: `PEERDEX_TEST_SEED` when set, else `defaultSeed`.
     public init(defaultSeed: UInt64) {
@@ -19,24 +20,18 @@ public struct SeededRandom: RandomNumberGenerator, CustomStringConvertible {
         } else {
             seed = environment.flatMap(UInt64.init) ?? defaultSeed
         }
-        state = seed
+        generator = SplitMix64(seed: seed)
     }
 
     /// A generator started from exactly `seed`, whatever `PEERDEX_TEST_SEED` says: for a
     /// generator drawn from another one, which already follows the environment.
     public init(exactSeed seed: UInt64) {
         self.seed = seed
-        state = seed
+        generator = SplitMix64(seed: seed)
     }
 
     /// The next 64 random bits.
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    public mutating func next() -> UInt64 { generator.next() }
 
     /// `seed N (replay: PEERDEX_TEST_SEED=N)`, for expectation messages.
     public var description: String { "seed \(seed) (replay: PEERDEX_TEST_SEED=\(seed))" }

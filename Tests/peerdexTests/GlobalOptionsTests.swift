@@ -29,6 +29,7 @@ import Testing
         "lookup": [Fixtures.peerID(1).text, "--bootstrap", "127.0.0.1:7447"],
         "search": ["anna", "--bootstrap", "127.0.0.1:7447"],
         "nearby": ["--wait", "1"],
+        "invite": [],
     ]
 
     /// Every leaf command reachable from the root, as its path of names.
@@ -38,9 +39,24 @@ import Testing
         return subcommands.flatMap { leafCommands($0, path: path + [$0._commandName]) }
     }
 
+    /// Commands that refuse `--data-dir` with a reason, because they never open one.
+    static let refusingDataDirectory: Set<String> = ["demo"]
+
     @Test func theTableCoversEveryCommand() {
         let leaves = Set(Self.leafCommands().map { $0.joined(separator: " ") })
-        #expect(leaves == Set(Self.minimalArguments.keys), "add the new command to minimalArguments")
+        #expect(leaves == Set(Self.minimalArguments.keys).union(Self.refusingDataDirectory), "add the new command to minimalArguments")
+    }
+
+    @Test func theDemoRefusesADataDirectoryWhereverItIsGiven() throws {
+        #expect(try Peerdex.parseAsRoot(["demo", "--nodes", "8"]) is Peerdex.Demo)
+        for placement in [["--data-dir", "/tmp/d", "demo"], ["demo", "--data-dir", "/tmp/d"]] {
+            do {
+                _ = try Peerdex.parseAsRoot(placement)
+                Issue.record("\(placement) was accepted")
+            } catch {
+                #expect(Peerdex.message(for: error).contains("never opens a data directory"), "\(placement)")
+            }
+        }
     }
 
     @Test(arguments: minimalArguments.keys.sorted())

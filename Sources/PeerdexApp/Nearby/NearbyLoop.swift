@@ -87,7 +87,11 @@ struct NearbyLoop {
     /// Reads the profile and the blocked peers, starts advertising as they allow, says so.
     mutating func start(in group: inout DiscardingTaskGroup) {
         readStore(now: now, force: true)
-        onEvent(.browsing(advertising: advertiser.isAdvertising))
+        if transport == nil, let range = context.settings.probeRange {
+            onEvent(.probing(range))
+        } else {
+            onEvent(.browsing(advertising: advertiser.isAdvertising))
+        }
         handle(.tick, in: &group)
     }
 

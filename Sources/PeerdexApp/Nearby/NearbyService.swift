@@ -17,6 +17,9 @@ public final class NearbyService: Sendable {
     public enum Event: Sendable, Equatable {
         /// Browsing has started; `advertising` is false when the profile is `private`.
         case browsing(advertising: Bool)
+        /// Multicast DNS is off or unavailable: only the range is probed, nothing is advertised
+        /// (nodes probing us still get what the visibility allows).
+        case probing(NearbyProbeRange)
         /// A peer is verified and listed.
         case appeared(NearbyPeer)
         /// A listed peer changed (name, address, round-trip time).
@@ -31,6 +34,9 @@ public final class NearbyService: Sendable {
     public struct Settings: Sendable {
         /// The sockets: port, families, interfaces.
         public var transport = MDNSTransport.Configuration()
+        /// Whether to use multicast DNS at all; without it only `probeRange` is probed (the demo,
+        /// whose nodes share loopback, must not announce a throwaway identity on the real LAN).
+        public var usesMulticast = true
         /// The browser's table: capacity, re-check timings.
         public var table = NearbyPeerTable.Settings()
         /// Whether to advertise at all (as the visibility allows); browse-only sessions say no.
@@ -114,6 +120,7 @@ public final class NearbyService: Sendable {
         let (inputs, feed) = AsyncStream.makeStream(of: NearbyLoop.Input.self, bufferingPolicy: .bufferingNewest(4_096))
         let transport: MDNSTransport?
         do {
+            guard settings.usesMulticast else { throw NearbyServiceError.multicastTurnedOff }
             transport = try await MDNSTransport.start(configuration: settings.transport, logger: logger) {
                 bytes, host, port in
                 feed.yield(.packet(bytes, from: host, port: port))
@@ -164,4 +171,12 @@ public final class NearbyService: Sendable {
         NearbyLoop.Context(
             book: book, node: node, dht: dht, port: port, settings: settings, logger: logger, snapshot: snapshot)
     }
+}
+
+/// Why nearby discovery runs without multicast DNS, beside the transport's own reasons.
+enum NearbyServiceError: Error, CustomStringConvertible {
+    /// `Settings.usesMulticast` is false.
+    case multicastTurnedOff
+
+    var description: String { "multicast DNS is turned off" }
 }
