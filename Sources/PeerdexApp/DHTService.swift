@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import PeerdexCore
 import PeerdexNet
+import PeerdexStore
 
 /// The DHT side of `peerdex node`: a `DHTNode` on the node's port number (UDP), joined through
 /// saved or configured nodes, that publishes the user's profile when it is public and announces
@@ -12,8 +13,12 @@ public final class DHTService: Sendable {
     public static let rendezvousInfoHash = NodeID(bytes: Array(Insecure.SHA1.hash(data: Array("peerdex/1".utf8))))!
     /// Seconds between announcements (BEP 5 peers expire after 30 minutes without one).
     static let announceInterval = 15.0 * 60
-    /// Seconds between checks of the profile for a change to publish.
+    /// Seconds between checks of the profile for a change to publish, and between attempts to
+    /// join through a rendezvous server while alone.
     static let profileCheckInterval = 30.0
+    /// Seconds between looks at whether the book changed (one `PRAGMA data_version`): a saved
+    /// profile is published within about this long, not at the next `profileCheckInterval`.
+    static let bookCheckInterval = 1.0
 
     /// What a node with no bootstrap node says, in its log and on its terminal.
     public static let howToJoin =
@@ -74,17 +79,27 @@ public final class DHTService: Sendable {
         defer { saving.cancel() }
         var lastPublishedSeq: Int64 = -1
         var nextAnnounce = 0.0
+        var nextProfileCheck = 0.0
         var elapsed = 0.0
+        let bookChanges = try? book.store { try $0.changeObserver() }
         while !Task.isCancelled {
-            if elapsed > 0 { await joinThroughRendezvous() }  // alone still (the servers were down or empty)
-            lastPublishedSeq = await publishProfileIfChanged(after: lastPublishedSeq)
+            // A change to the book (the profile saved in the TUI or by `profile set`) is published
+            // at once; otherwise every `profileCheckInterval`, which also retries a failed publish.
+            let bookChanged = (try? bookChanges?.hasChanged()) == true
+            if elapsed >= nextProfileCheck || bookChanged {
+                if elapsed >= nextProfileCheck {
+                    if elapsed > 0 { await joinThroughRendezvous() }  // alone still (the servers were down or empty)
+                    nextProfileCheck = elapsed + Self.profileCheckInterval
+                }
+                lastPublishedSeq = await publishProfileIfChanged(after: lastPublishedSeq)
+            }
             if elapsed >= nextAnnounce {
                 nextAnnounce = elapsed + Self.announceInterval
                 await announce()
                 await announceInterests()
             }
-            try? await Task.sleep(for: .seconds(Self.profileCheckInterval))
-            elapsed += Self.profileCheckInterval
+            try? await Task.sleep(for: .seconds(Self.bookCheckInterval))
+            elapsed += Self.bookCheckInterval
         }
     }
 

@@ -21,6 +21,8 @@ import Testing
         // On the LAN: a public stranger to add, and someone the user knows.
         #expect(people.contains { $0.isNearby && $0.relation == .stranger && $0.profile.visibility == .public })
         #expect(people.contains { $0.isNearby && $0.relation.isInBook })
+        // …and one the probe reaches whose privacy keeps them off the user's list.
+        #expect(people.contains { $0.isNearby && $0.relation == .stranger && $0.profile.visibility == .private })
         // On the network: a public stranger who answers discovery queries, found by name.
         #expect(people.contains { $0.relation == .stranger && $0.profile.visibility == .public && $0.sharesWithDiscoveryPeers })
         #expect(people.contains { !$0.sharesWithDiscoveryPeers } || count < 5)

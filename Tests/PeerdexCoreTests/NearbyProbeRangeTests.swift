@@ -112,6 +112,24 @@ import Testing
         #expect(schedule.sweeps == 2)
     }
 
+    @Test func sweepSoonStartsTheNextSweepOnceTheCurrentEnds() {
+        var settings = NearbyProbeSchedule.Settings()
+        settings.rate = 1_000
+        settings.burst = 300
+        settings.maximumInFlight = 300
+        let small = try! NearbyProbeRange(parsing: "10.0.0.0/29")  // 6 hosts
+        var schedule = NearbyProbeSchedule(range: small, excluding: [], settings: settings, now: 5)
+        let first = schedule.due(now: 5)
+        for address in first { schedule.finished(address) }
+        #expect(schedule.due(now: 20) == [], "a sweep a minute")
+        schedule.sweepSoon(now: 20)
+        #expect(schedule.nextDeadline == 20)
+        #expect(schedule.due(now: 20) == first, "asked for, the next sweep starts now")
+        #expect(schedule.sweeps == 2)
+        #expect(schedule.due(now: 21) == [], "then the minute counts from it again")
+        #expect(schedule.nextDeadline == 80)
+    }
+
     @Test func anAddressStillInFlightIsSkippedByTheNextSweep() {
         var settings = NearbyProbeSchedule.Settings()
         settings.burst = 10

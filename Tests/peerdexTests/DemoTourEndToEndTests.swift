@@ -43,7 +43,7 @@ private final class DemoTour {
     init() throws {
         parent = NSTemporaryDirectory() + "peerdex-tour-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
-        directory = parent + "/demo"; try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        directory = parent + "/demo"
         let tui = try TmuxSession(
             command: [CommandRunner.executable.path, "demo", "--nodes", "8", "--directory", directory],
             width: 120, height: 32)
@@ -74,12 +74,13 @@ private final class DemoTour {
     func theFirstFrameListsTheDemoContacts() throws {
         let inBook = manifest.people.filter { ["contact", "favorite", "friend"].contains($0.relation) }
         try #require(!inBook.isEmpty, "demo.json lists no contacts")
-        let screen = try tui.waitFor("every demo contact listed") { screen in
+        let favorites = inBook.filter { $0.relation == "favorite" }.count
+        let blocked = manifest.people.filter { $0.relation == "blocked" }.count
+        let screen = try tui.waitFor("every demo contact listed and counted") { screen in
             inBook.allSatisfy { Screen.listPane(screen).contains($0.name) }
+                && Screen.tabCount("Contacts", screen) == inBook.count && Screen.tabCount("Favorites", screen) == favorites
+                && Screen.tabCount("Blocked", screen) == blocked
         }
-        #expect(Screen.tabCount("Contacts", screen) == inBook.count, "\(screen)")
-        #expect(Screen.tabCount("Favorites", screen) == inBook.filter { $0.relation == "favorite" }.count, "\(screen)")
-        #expect(Screen.tabCount("Blocked", screen) == manifest.people.filter { $0.relation == "blocked" }.count)
         #expect(Screen.bottomLine(screen).contains("● online"), "\(screen)")
         for person in manifest.people where person.relation == "stranger" {
             #expect(!Screen.listPane(screen).contains(person.name), "stranger \(person.name) listed as a contact")
@@ -89,8 +90,8 @@ private final class DemoTour {
     /// Step 2: `a`, the invite of a private stranger (nobody could find them otherwise), a name.
     func addAStrangerByInvite() throws {
         let person = try #require(
-            manifest.people.first { $0.relation == "stranger" && !$0.nearby && $0.visibility == "private" },
-            "demo.json has no private stranger away from the LAN")
+            manifest.people.first { $0.relation == "stranger" && $0.visibility == "private" },
+            "demo.json has no private stranger")
         let contactsBefore = try #require(Screen.tabCount("Contacts", try tui.screen()))
         try tui.send("a")
         try tui.waitFor("peer ID or invite:")
@@ -99,9 +100,11 @@ private final class DemoTour {
         try tui.waitFor("the name prompt") { Screen.bottomLine($0).hasPrefix("Name:") }
         try tui.send(person.name, literal: true)
         try tui.send("Enter")
-        let screen = try tui.waitFor("Added \(person.name)", timeout: 15)
-        #expect(Screen.tabCount("Contacts", screen) == contactsBefore + 1, "\(screen)")
-        #expect(Screen.listPane(screen).contains(person.name), "\(screen)")
+        try tui.waitFor("Added \(person.name)", timeout: 15)
+        // The counts reload after the change is acknowledged: wait for them rather than read them.
+        try tui.waitFor("Contacts \(contactsBefore + 1), \(person.name) listed") {
+            Screen.tabCount("Contacts", $0) == contactsBefore + 1 && Screen.listPane($0).contains(person.name)
+        }
         let stored = try storedContact(person)
         #expect(stored["name"] as? String == person.name)
         #expect(stored["blocked"] as? Bool == false)
@@ -143,8 +146,8 @@ private final class DemoTour {
         try tui.send("a")
         try tui.waitFor("the name they publish offered") { Screen.bottomLine($0).hasPrefix("Name: \(person.name)") }
         try tui.send("Enter")
-        let added = try tui.waitFor("Added \(person.name)", timeout: 15)
-        #expect(Screen.tabCount("Contacts", added) == contactsBefore + 1, "\(added)")
+        try tui.waitFor("Added \(person.name)", timeout: 15)
+        try tui.waitFor("Contacts \(contactsBefore + 1)") { Screen.tabCount("Contacts", $0) == contactsBefore + 1 }
         let stored = try storedContact(person)
         #expect(stored["name"] as? String == person.name)
         try showPane("1", "Contacts")
@@ -168,10 +171,16 @@ private final class DemoTour {
     /// Nearby; `b` from Blocked (confirmed) brings them back to Contacts. The book agrees each time.
     func blockAndUnblockANearbyFriend() throws {
         let person = try #require(manifest.people.first { $0.relation == "friend" && $0.nearby }, "no nearby friend")
+        // Everyone who answers the user's probe is seen nearby first, so that the count is settled
+        // and the friend's leaving the pane below means something.
+        let answering = manifest.people.filter { $0.nearby && $0.answersTheUserNearby }
+        try #require(answering.contains { $0.peerId == person.peerId })
         try showPane("3", "Nearby")
-        // Seen nearby first, so that their leaving the pane below means something.
-        try tui.waitFor("\(person.name) nearby", timeout: 15) { Screen.listPane($0).contains(person.name) }
+        try tui.waitFor("everyone answering the user nearby", timeout: 15) { screen in
+            answering.allSatisfy { Screen.listPane(screen).contains($0.name) }
+        }
         let nearbyBefore = try #require(Screen.tabCount("Nearby", try tui.screen()))
+        #expect(nearbyBefore == answering.count)
 
         try showPane("1", "Contacts")
         let blockedBefore = try #require(Screen.tabCount("Blocked", try tui.screen()))
@@ -179,14 +188,15 @@ private final class DemoTour {
         try tui.send("b")
         try tui.waitFor("the block question") { Screen.bottomLine($0).contains("Block \(person.name)?") }
         try tui.send("y")
-        let blocked = try tui.waitFor("Blocked \(person.name)", timeout: 15) {
+        try tui.waitFor("Blocked \(person.name), out of Contacts", timeout: 15) {
             $0.contains("Blocked \(person.name)") && Screen.tabCount("Blocked", $0) == blockedBefore + 1
+                && !Screen.listPane($0).contains(person.name)
         }
-        #expect(!Screen.listPane(blocked).contains(person.name), "still in Contacts:\n\(blocked)")
         #expect(try storedContact(person)["blocked"] as? Bool == true)
         try showPane("3", "Nearby")
-        let nearby = try tui.waitFor("\(person.name) gone from Nearby") { !Screen.listPane($0).contains(person.name) }
-        #expect(Screen.tabCount("Nearby", nearby) == nearbyBefore - 1, "\(nearby)")
+        try tui.waitFor("\(person.name) gone from Nearby, Nearby \(nearbyBefore - 1)") {
+            !Screen.listPane($0).contains(person.name) && Screen.tabCount("Nearby", $0) == nearbyBefore - 1
+        }
 
         try showPane("5", "Blocked")
         try select(person.name, in: "Blocked")
@@ -199,6 +209,9 @@ private final class DemoTour {
         #expect(try storedContact(person)["blocked"] as? Bool == false)
         try showPane("1", "Contacts")
         try tui.waitFor("\(person.name) back in Contacts") { Screen.listPane($0).contains(person.name) }
+        // Unblocking starts the next probe sweep at once: the friend is found again.
+        try showPane("3", "Nearby")
+        try tui.waitFor("\(person.name) nearby again", timeout: 15) { Screen.listPane($0).contains(person.name) }
     }
 
     /// Step 7: pane 3 lists the public strangers on the LAN by name, and nobody the probe cannot reach

@@ -63,8 +63,8 @@ public enum DemoLauncher {
     }
 
     /// The demo directory: `requested` (created if missing, refused when it holds anything, so
-    /// that no one's files are mixed in or removed), else a new one under the temporary directory.
-    /// The second value says whether this run created it (and so may remove it).
+    /// that no one's files are mixed in; kept on exit), else a new one under the temporary
+    /// directory. The second value says whether it is ours to remove on exit.
     static func prepareDirectory(_ requested: String?) throws(AppError) -> (String, Bool) {
         let files = FileManager.default
         if let requested {
@@ -76,7 +76,8 @@ public enum DemoLauncher {
             do { try files.createDirectory(atPath: path, withIntermediateDirectories: true) } catch {
                 throw .demo("cannot create \(path): \(error.localizedDescription)")
             }
-            return (path, true)
+            // Named by the user, so kept like one that existed: only our own temporary goes.
+            return (path, false)
         }
         let base = ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
         var template = Array((base + "/peerdex-demo-XXXXXX").utf8CString)

@@ -311,7 +311,10 @@ struct NearbyLoop {
             let (profile, blocked) = try context.book.store { database in
                 (try database.profile(), Set(try database.contacts(in: .blocked).map(\.peerID)))
             }
-            for peer in table.blocked.subtracting(blocked) { _ = table.setBlocked(peer, false) }
+            let unblocked = table.blocked.subtracting(blocked)
+            for peer in unblocked { _ = table.setBlocked(peer, false) }
+            // An unblocked peer on the probed range is found again by the next sweep: now.
+            if !unblocked.isEmpty { probes?.sweepSoon(now: now) }
             for peer in blocked.subtracting(table.blocked) {
                 for case .disappeared(let gone, let reason) in table.setBlocked(peer, true) {
                     onEvent(.disappeared(gone, reason))

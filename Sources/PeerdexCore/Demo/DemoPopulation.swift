@@ -49,7 +49,7 @@ public enum DemoPopulation {
                 name: name, interests: drawInterests(using: &random), location: random.pick(DemoNames.locations),
                 visibility: visibilityPattern[index % visibilityPattern.count]),
             relation: index % 10 == 8 ? .blocked : relationPattern[index % relationPattern.count],
-            isNearby: index % 4 == 0 || index % 4 == 3,
+            isNearby: index % 4 == 0 || index % 4 == 3 || index % 8 == 6,
             sharesWithDiscoveryPeers: index % 5 != 4)
     }
 

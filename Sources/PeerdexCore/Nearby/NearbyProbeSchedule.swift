@@ -73,6 +73,12 @@ public struct NearbyProbeSchedule: Sendable {
         return handedOut
     }
 
+    /// Lets the next sweep begin as soon as the current one ends, not a sweep interval after it
+    /// began: something changed that earlier answers could not show (a peer was unblocked).
+    public mutating func sweepSoon(now: Double) {
+        sweepStartedAt = min(sweepStartedAt, now - settings.sweepInterval)
+    }
+
     /// The probe of `address` ended, answered or not.
     public mutating func finished(_ address: IPAddress) {
         probing.remove(address)
