@@ -95,13 +95,19 @@ import Testing
         #expect(schedule.due(now: 10.1) == [Self.ip("10.0.0.9")])
     }
 
-    @Test func aNewSweepStartsSixtySecondsAfterThePrevious() {
+    /// A schedule of a six-host range whose rate and in-flight limits never hold a probe back,
+    /// so that only the sweep interval decides.
+    static func unthrottledSchedule(startingAt now: Double) -> NearbyProbeSchedule {
         var settings = NearbyProbeSchedule.Settings()
         settings.rate = 1_000
         settings.burst = 300
         settings.maximumInFlight = 300
         let small = try! NearbyProbeRange(parsing: "10.0.0.0/29")  // 6 hosts
-        var schedule = NearbyProbeSchedule(range: small, excluding: [], settings: settings, now: 5)
+        return NearbyProbeSchedule(range: small, excluding: [], settings: settings, now: now)
+    }
+
+    @Test func aNewSweepStartsSixtySecondsAfterThePrevious() {
+        var schedule = Self.unthrottledSchedule(startingAt: 5)
         let first = schedule.due(now: 5)
         #expect(first.count == 6)
         for address in first { schedule.finished(address) }
@@ -113,12 +119,7 @@ import Testing
     }
 
     @Test func sweepSoonStartsTheNextSweepOnceTheCurrentEnds() {
-        var settings = NearbyProbeSchedule.Settings()
-        settings.rate = 1_000
-        settings.burst = 300
-        settings.maximumInFlight = 300
-        let small = try! NearbyProbeRange(parsing: "10.0.0.0/29")  // 6 hosts
-        var schedule = NearbyProbeSchedule(range: small, excluding: [], settings: settings, now: 5)
+        var schedule = Self.unthrottledSchedule(startingAt: 5)
         let first = schedule.due(now: 5)
         for address in first { schedule.finished(address) }
         #expect(schedule.due(now: 20) == [], "a sweep a minute")

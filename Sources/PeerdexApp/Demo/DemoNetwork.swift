@@ -27,6 +27,11 @@ public final class DemoNetwork: Sendable {
         /// Whether the node listens where the user's nearby probe looks (a nearby person whose
         /// own address was free).
         public var isNearby: Bool { person.isNearby && address.host != "127.0.0.1" }
+
+        /// The node's DHT address (its UDP port is its TCP port).
+        var dhtEndpoint: DHTEndpoint? {
+            IPAddress(parsing: address.host).map { DHTEndpoint(ip: $0, port: UInt16(address.port)) }
+        }
     }
 
     /// Every node, in the population's order.
@@ -46,9 +51,7 @@ public final class DemoNetwork: Sendable {
 
     /// The DHT nodes a newcomer joins through: the first few members.
     public var bootstrap: [DHTEndpoint] {
-        members.prefix(3).compactMap { member in
-            IPAddress(parsing: member.address.host).map { DHTEndpoint(ip: $0, port: UInt16(member.address.port)) }
-        }
+        members.prefix(3).compactMap(\.dhtEndpoint)
     }
 
     /// Opens every person's book under `root/people/` and writes their profiles, sharing and
@@ -163,9 +166,7 @@ public final class DemoNetwork: Sendable {
     private static func startNode(
         book: ContactBook, listen: HostPort, rendezvous first: Member?, logger: Logger
     ) async throws -> NodeRuntime {
-        let bootstrap = first.flatMap { member in
-            IPAddress(parsing: member.address.host).map { [DHTEndpoint(ip: $0, port: UInt16(member.address.port))] }
-        } ?? []
+        let bootstrap = first?.dhtEndpoint.map { [$0] } ?? []
         // With port 0 the system picks the TCP port, whose number UDP may find taken: try again.
         var attempt = 1
         while true {
