@@ -30,9 +30,9 @@ demo: build
 # Every test: unit, store, network on 127.0.0.1, command-line end to end, the TUI under tmux, the
 # SIGKILL durability test, then each libFuzzer target for a few seconds.
 # Not --parallel, so that swift test prints the summary lines CI reads. The suites that run whole
-# networks of node processes go second, on their own: run beside the rest, they loaded 2 cores
-# enough to push timing tests past their limits.
-NETWORK_SUITES = DHTNetworkTests|DiscoveryNetworkTests|TUINetworkEndToEndTests|AudienceKeyNetworkTests|NetworkNamespaceHarnessTests|NearbyNetworkTests|NearbyTUIEndToEndTests|NearbyInteropTests|NearbyProbeTests|DemoTourEndToEndTests
+# networks of node processes (a demo, nodes for invite, the TUI's own node) go second, on their
+# own: run beside the rest, they loaded 2 cores enough to push timing tests past their limits.
+NETWORK_SUITES = DHTNetworkTests|DiscoveryNetworkTests|TUINetworkEndToEndTests|AudienceKeyNetworkTests|NetworkNamespaceHarnessTests|NearbyNetworkTests|NearbyTUIEndToEndTests|NearbyInteropTests|NearbyProbeTests|DemoTourEndToEndTests|DemoCommandTests|InviteCommandTests|TUIIdentityQREndToEndTests|TUIProfileLookupTests
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip '$(NETWORK_SUITES)'
