@@ -29,13 +29,19 @@ demo: build
 
 # Every test: unit, store, network on 127.0.0.1, command-line end to end, the TUI under tmux, the
 # SIGKILL durability test, then each libFuzzer target for a few seconds.
-# Not --parallel, so that swift test prints the summary lines CI reads. The suites that run whole
-# networks of node processes (a demo, nodes for invite, the TUI's own node) go second, on their
-# own: run beside the rest, they loaded 2 cores enough to push timing tests past their limits.
+# Not --parallel, so that swift test prints the summary lines CI reads. Three passes, because
+# Swift Testing runs a pass's tests side by side on as many threads as there are cores (2):
+# - the pure modules first: their property tests are minutes of CPU in a debug build, and beside
+#   the timing tests they held both threads long enough to starve those past their limits;
+# - then the rest (loopback networking, the command line, the TUI under tmux);
+# - then the suites that run whole networks of node processes (a demo, nodes for invite, the
+#   TUI's own node), on their own for the same reason.
+PURE_SUITES = PeerdexCoreTests|PeerdexStoreTests|PeerdexTUITests|PeerdexTerminalTests|PeerdexQRTests|PeerdexParallelTests
 NETWORK_SUITES = DHTNetworkTests|DiscoveryNetworkTests|TUINetworkEndToEndTests|AudienceKeyNetworkTests|NetworkNamespaceHarnessTests|NearbyNetworkTests|NearbyTUIEndToEndTests|NearbyInteropTests|NearbyProbeTests|DemoTourEndToEndTests|DemoCommandTests|InviteCommandTests|TUIIdentityQREndToEndTests|TUIProfileLookupTests
 test: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip '$(NETWORK_SUITES)'
+	$(SWIFT) test --filter '$(PURE_SUITES)'
+	$(SWIFT) test --skip '$(PURE_SUITES)|$(NETWORK_SUITES)'
 	$(SWIFT) test --filter '$(NETWORK_SUITES)'
 	./scripts/fuzz.sh --smoke
 
