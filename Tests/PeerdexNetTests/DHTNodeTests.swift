@@ -54,20 +54,6 @@ import Testing
         throw lastError!
     }
 
-    @Test func nodesBoundToPortZeroAreGivenPortsOfTheirOwn() async throws {
-        // With SO_REUSEADDR, Linux handed out an ephemeral UDP port twice in about 1 bind in 20
-        // out of 3,000 (measured); 600 nodes then share a port several times over.
-        var nodes = [DHTNode]()
-        var ports = [Int]()
-        for index in 0..<600 {
-            let node = DHTNode(localID: NodeID(high: UInt64(index), middle: 1, low: 1), logger: Logger(label: "test.dht"))
-            ports.append(try await node.start(bindingTo: HostPort(host: "127.0.0.1", port: 0)).port)
-            nodes.append(node)
-        }
-        for node in nodes { await node.shutdown() }
-        #expect(Set(ports).count == ports.count, "\(ports.count - Set(ports).count) ports given twice")
-    }
-
     @Test func aNodeBootstrapsAndFindsTheOthers() async throws {
         try await Self.withNetwork(12) { nodes, _ in
             let sizes = try await nodes[5].inspect { $0.routing.count }

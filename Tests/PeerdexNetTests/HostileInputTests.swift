@@ -13,13 +13,13 @@ import Testing
     @discardableResult
     static func expectSurvives(
         configuration: NodeConfiguration = NodeHarness.quick(), closedWithin: Duration = .seconds(10),
-        _ attack: @escaping @Sendable (RawTCPClient) throws -> Void
+        _ attack: @escaping @Sendable (RawTCPClient) async throws -> Void
     ) async throws -> CapturedLog {
         let log = CapturedLog()
         try await NodeHarness.withNode(configuration: configuration, log: log) { server, address in
             let attacker = try RawTCPClient(address)
-            try attack(attacker)
-            #expect(attacker.waitForClose(timeout: closedWithin), "the node must close the attacker")
+            try await attack(attacker)
+            #expect(await attacker.waitForClose(timeout: closedWithin), "the node must close the attacker")
             try await NodeHarness.withNode(listen: false) { client, _ in
                 let reply = try await client.ping(address)
                 #expect(reply.peer == server.identity.peerID)
@@ -50,7 +50,7 @@ import Testing
 
     @Test func garbageAfterTheHandshakeCloses() async throws {
         let log = try await Self.expectSurvives { attacker in
-            _ = try attacker.handshake(as: NodeHarness.identity())
+            _ = try await attacker.handshake(as: NodeHarness.identity())
             attacker.send([0, 40] + [UInt8](repeating: 0x55, count: 40))
         }
         #expect(await log.waitFor("did not decrypt"))
@@ -58,7 +58,7 @@ import Testing
 
     @Test func anAlteredTransportMessageCloses() async throws {
         let log = try await Self.expectSurvives { attacker in
-            var session = try attacker.handshake(as: NodeHarness.identity())
+            var session = try await attacker.handshake(as: NodeHarness.identity())
             var frame = try session.seal(WireEnvelope.request(id: 1, .ping(WirePing())).wireBytes())
             frame[5] ^= 0x80
             attacker.send(frame)
@@ -68,7 +68,7 @@ import Testing
 
     @Test func aTransportMessageThatIsNotAnEnvelopeCloses() async throws {
         let log = try await Self.expectSurvives { attacker in
-            var session = try attacker.handshake(as: NodeHarness.identity())
+            var session = try await attacker.handshake(as: NodeHarness.identity())
             attacker.send(try session.seal([0xFF, 0xFF, 0xFF]))
         }
         #expect(await log.waitFor("not a protobuf Envelope"))
@@ -84,7 +84,7 @@ import Testing
 
     @Test func aTruncatedTransportFrameLeavesOtherConnectionsServed() async throws {
         try await Self.expectSurvives { attacker in
-            var session = try attacker.handshake(as: NodeHarness.identity())
+            var session = try await attacker.handshake(as: NodeHarness.identity())
             let frame = try session.seal(WireEnvelope.request(id: 1, .ping(WirePing())).wireBytes())
             attacker.send(Array(frame.prefix(frame.count / 2)))
             shutdown(attacker.descriptor, Int32(SHUT_WR))  // and goes away mid-frame
@@ -106,7 +106,7 @@ import Testing
             // A valid-looking message 1, one byte every 150 ms: 34 bytes would take 5.1 s.
             for byte in [0, 32] + [UInt8](repeating: 9, count: 32) {
                 attacker.send([UInt8(byte)])
-                if attacker.receive(timeout: .milliseconds(150)) == nil {
+                if await attacker.receive(timeout: .milliseconds(150)) == nil {
                     closed = true
                     break
                 }
@@ -130,7 +130,7 @@ import Testing
             peerID: victim.peerID, staticKey: mallory.staticKey, payload: try forged.serializedBytes() as [UInt8])
         let log = try await Self.expectSurvives { attacker in
             // Our side of the handshake completes (message 3 is the last); the node then refuses.
-            _ = try? attacker.handshake(as: impostor)
+            _ = try? await attacker.handshake(as: impostor)
         }
         #expect(await log.waitFor("the identity signature does not match the Noise static key"))
     }
@@ -140,7 +140,7 @@ import Testing
         let mallory = NodeHarness.identity()
         let replay = LocalHandshakeIdentity(peerID: victim.peerID, staticKey: mallory.staticKey, payload: victim.payload)
         let log = try await Self.expectSurvives { attacker in
-            _ = try? attacker.handshake(as: replay)
+            _ = try? await attacker.handshake(as: replay)
         }
         #expect(await log.waitFor("the identity signature does not match"))
     }

@@ -16,15 +16,15 @@ import Testing
         try await NodeHarness.withNode(configuration: configuration, log: log) { _, address in
             let first = try RawTCPClient(address)
             let second = try RawTCPClient(address)
-            _ = try first.handshake(as: NodeHarness.identity())
-            _ = try second.handshake(as: NodeHarness.identity())
+            _ = try await first.handshake(as: NodeHarness.identity())
+            _ = try await second.handshake(as: NodeHarness.identity())
             let third = try RawTCPClient(address)
-            #expect(third.waitForClose(timeout: .seconds(3)), "the third from 127.0.0.1 is refused")
+            #expect(await third.waitForClose(timeout: .seconds(3)), "the third from 127.0.0.1 is refused")
             #expect(await log.waitFor("127.0.0.1 already holds its 2 connections"))
             // Closing one makes room again.
             first.disconnect()
             try await Task.sleep(for: .milliseconds(100))
-            _ = try RawTCPClient(address).handshake(as: NodeHarness.identity())
+            _ = try await RawTCPClient(address).handshake(as: NodeHarness.identity())
         }
     }
 
@@ -33,7 +33,7 @@ import Testing
         configuration.maximumConnectionsPerAddress = 1
         try await NodeHarness.withNode(configuration: configuration) { _, address in
             let clients = try (0..<3).map { _ in try RawTCPClient(address) }
-            for client in clients { _ = try client.handshake(as: NodeHarness.identity()) }
+            for client in clients { _ = try await client.handshake(as: NodeHarness.identity()) }
         }
     }
 
@@ -43,8 +43,8 @@ import Testing
         let log = CapturedLog()
         try await NodeHarness.withNode(configuration: configuration, log: log) { _, address in
             let held = try (0..<3).map { _ in try RawTCPClient(address) }
-            for client in held { _ = try client.handshake(as: NodeHarness.identity()) }
-            #expect(try RawTCPClient(address).waitForClose(timeout: .seconds(3)))
+            for client in held { _ = try await client.handshake(as: NodeHarness.identity()) }
+            #expect(try await RawTCPClient(address).waitForClose(timeout: .seconds(3)))
             #expect(await log.waitFor("the node already holds its 3 connections"))
         }
     }

@@ -7,6 +7,9 @@ import Testing
 
 /// The floor: one node holds 1,000 authenticated connections at once on loopback and
 /// answers a ping on every one of them.
+///
+/// Over 2,000 descriptors: `make test` runs it apart from every test that starts a program (see
+/// `DHTPortAllocationTests`).
 @Suite struct ManyConnectionsTests {
     @Test func aNodeHoldsAThousandAuthenticatedConnectionsAndServesPingsOnAll() async throws {
         var configuration = NodeHarness.quick()

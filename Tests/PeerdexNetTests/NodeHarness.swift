@@ -145,32 +145,38 @@ final class RawTCPClient {
     }
 
     /// What arrives within `timeout`: bytes, or nil once the peer has closed (or reset).
-    func receive(timeout: Duration) -> [UInt8]? {
+    ///
+    /// Polls without blocking and sleeps between polls: a blocking `poll` would hold one of the
+    /// two threads that run every test's async work, and starve the node under test.
+    func receive(timeout: Duration) async -> [UInt8]? {
+        let deadline = ContinuousClock.now + timeout
         var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
-        guard poll(&poller, 1, Int32(timeout.components.seconds * 1_000 + timeout.components.attoseconds / 1_000_000_000_000_000)) > 0
-        else { return [] }
+        while poll(&poller, 1, 0) == 0 {
+            guard ContinuousClock.now < deadline else { return [] }
+            try? await Task.sleep(for: .milliseconds(5))
+        }
         var buffer = [UInt8](repeating: 0, count: 65_536)
-        let count = buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
+        let count = buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT)) }
         return count > 0 ? Array(buffer.prefix(count)) : nil
     }
 
     /// Reads until the peer closes, or `timeout` passes; true if it closed.
-    func waitForClose(timeout: Duration) -> Bool {
+    func waitForClose(timeout: Duration) async -> Bool {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
-            if receive(timeout: .milliseconds(20)) == nil { return true }
+            if await receive(timeout: .milliseconds(20)) == nil { return true }
         }
         return false
     }
 
     /// Runs the initiator's side of a real handshake as `identity`; the session, ready to seal.
-    func handshake(as identity: LocalHandshakeIdentity) throws -> NoiseSession {
+    func handshake(as identity: LocalHandshakeIdentity) async throws -> NoiseSession {
         var session = NoiseSession(
             role: .initiator, local: identity,
             ephemeralKey: try NoiseKeyPair(privateKey: Array(Curve25519.KeyAgreement.PrivateKey().rawRepresentation)))
         for case .send(let bytes) in session.start() { send(bytes) }
         while !session.isEstablished {
-            guard let bytes = receive(timeout: .seconds(2)), !bytes.isEmpty else { throw NetError.connectionClosed }
+            guard let bytes = await receive(timeout: .seconds(10)), !bytes.isEmpty else { throw NetError.connectionClosed }
             for action in session.receive(bytes) {
                 if case .send(let reply) = action { send(reply) }
                 if case .close(let failure) = action { throw NetError.handshakeFailed(failure) }
