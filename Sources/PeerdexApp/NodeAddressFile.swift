@@ -8,7 +8,8 @@ import PeerdexCore
 ///
 /// `NodeRuntime` writes the file (atomically) once the node accepts peers and removes it when
 /// the node stops. A node that crashed leaves its file behind, so readers ignore a file whose
-/// process is gone. When two nodes run on one data directory (a `peerdex node` and a TUI), the
+/// process is gone, or whose process ID now names a later process (the file keeps when its process
+/// started, and a reused ID has another start time). When two nodes run on one data directory (a `peerdex node` and a TUI), the
 /// one that started last is named, and the file goes when that one stops.
 public struct NodeAddressFile: Codable, Equatable, Sendable {
     /// The file's name in the data directory.
@@ -16,14 +17,18 @@ public struct NodeAddressFile: Codable, Equatable, Sendable {
 
     /// The node's process.
     public var pid: Int32
+    /// When that process started, in clock ticks after boot (`/proc/<pid>/stat`'s `starttime`);
+    /// nil where that cannot be read, and in files of earlier versions.
+    public var started: UInt64?
     /// Where the listener is bound, `HOST:PORT` (`0.0.0.0:7447` for every IPv4 interface).
     public var listening: String
     /// Where peers can reach it, `HOST:PORT`, best first (`InviteAddress.reachable`).
     public var addresses: [String]
 
     /// A file's content from its parts.
-    public init(pid: Int32, listening: String, addresses: [String]) {
+    public init(pid: Int32, started: UInt64? = nil, listening: String, addresses: [String]) {
         self.pid = pid
+        self.started = started
         self.listening = listening
         self.addresses = addresses
     }
@@ -40,7 +45,8 @@ public struct NodeAddressFile: Codable, Equatable, Sendable {
     /// node runs fine without the file, only `peerdex invite` then finds no address).
     static func publish(bound: HostPort, in directory: DataDirectory, logger: Logger) {
         let content = NodeAddressFile(
-            pid: getpid(), listening: "\(bound)", addresses: InviteAddress.reachable(from: bound).map { "\($0)" })
+            pid: getpid(), started: processStartTime(getpid()), listening: "\(bound)",
+            addresses: InviteAddress.reachable(from: bound).map { "\($0)" })
         do {
             try AtomicFile.replace(path(in: directory), with: try content.encoded(), mode: 0o600)
         } catch {
@@ -64,21 +70,41 @@ public struct NodeAddressFile: Codable, Equatable, Sendable {
 
     // MARK: - Reading (other processes)
 
-    /// The node running for `directory`: nil when there is no file, it cannot be read, or the
-    /// process it names is gone (`isAlive`).
+    /// The node running for `directory`: nil when there is no file, it cannot be read, the
+    /// process it names is gone (`isAlive`), or that process ID now names a process started at
+    /// another time than the node's (`startTime`).
     public static func running(
-        in directory: DataDirectory, isAlive: (Int32) -> Bool = processIsAlive
+        in directory: DataDirectory, isAlive: (Int32) -> Bool = processIsAlive,
+        startTime: (Int32) -> UInt64? = processStartTime
     ) -> NodeAddressFile? {
         guard let content = read(path(in: directory)), isAlive(content.pid) else { return nil }
+        if let recorded = content.started, let actual = startTime(content.pid), actual != recorded { return nil }
         return content
     }
 
     /// Whether a process with this ID exists (`kill(pid, 0)`; EPERM means it does, as another
-    /// user's). A crashed node's ID reused by another program would pass: rare, and the invite
-    /// then names an address nothing answers at, as an old invite would.
+    /// user's).
     public static func processIsAlive(_ pid: Int32) -> Bool {
         guard pid > 0 else { return false }
         return kill(pid, 0) == 0 || errno == EPERM
+    }
+
+    /// When the process `pid` started, in clock ticks after boot: field 22 of `/proc/<pid>/stat`.
+    /// Nil when the process is gone or there is no such file.
+    public static func processStartTime(_ pid: Int32) -> UInt64? {
+        guard pid > 0, let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return nil }
+        return startTime(fromStat: stat)
+    }
+
+    /// The `starttime` field of a `/proc/<pid>/stat` line. The command name (field 2) is in
+    /// parentheses and may itself hold spaces and parentheses, so the fields after it are counted
+    /// from the last `)`: `state` is field 3 there, and `starttime` field 22.
+    static func startTime(fromStat stat: String) -> UInt64? {
+        guard let close = stat.lastIndex(of: ")") else { return nil }
+        let fields = stat[stat.index(after: close)...].split(separator: " ", omittingEmptySubsequences: true)
+        let index = 22 - 3
+        guard fields.count > index else { return nil }
+        return UInt64(fields[index])
     }
 
     private static func read(_ path: String) -> NodeAddressFile? {

@@ -68,6 +68,21 @@ import Testing
         #expect(browser.nextDeadline == 200.12)
     }
 
+    @Test func askingAfreshQueriesNowWithoutKnownAnswersAndKeepsTheSchedule() {
+        var browser = MDNSBrowser(now: 0, initialDelay: 0)
+        _ = browser.tick(now: 0)  // the first query; the next at 1, then 3
+        _ = browser.handle(Self.response([Self.pointer("Bob")], additionals: [Self.text("Bob")]), from: Self.peer, now: 0.5)
+        #expect(browser.tick(now: 1)?.answers == [Self.pointer("Bob", ttl: 4_499)], "Bob's PTR suppresses his answer")
+        browser.askAfresh(now: 2)
+        #expect(browser.nextDeadline == 2)
+        #expect(browser.tick(now: 2) == DNSMessage(questions: [Self.pointerQuestion]), "no known answers: Bob answers")
+        #expect(browser.tick(now: 2.5) == nil, "once")
+        // The regular schedule is where it was: at 3, with the known answer again.
+        #expect(browser.nextDeadline == 3)
+        #expect(browser.tick(now: 3)?.answers == [Self.pointer("Bob", ttl: 4_497)])
+        #expect(browser.nextDeadline == 7)
+    }
+
     // MARK: - Sightings
 
     @Test func anAnnouncementGivesOneSightingOfItsTXT() throws {

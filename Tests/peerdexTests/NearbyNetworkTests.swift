@@ -5,7 +5,8 @@ import Testing
 /// Nearby discovery end to end (issue 12): real `peerdex` processes in network namespaces the
 /// test creates, joined by a bridge, with no route anywhere else. Nodes find and verify each
 /// other, a private node stays invisible, a killed node disappears within 10 s and one that
-/// shuts down cleanly at once, and a DHT lookup works between namespaces with no bootstrap node.
+/// shuts down cleanly at once, an unblocked peer is listed again at once, and a DHT lookup works
+/// between namespaces with no bootstrap node.
 @Suite(
     .serialized, .timeLimit(.minutes(3)),
     .enabled(
@@ -100,6 +101,35 @@ struct NearbyNetworkTests {
         try NearbyPerson.expectLine(from: watching, "nearby \(leaver.peerID) gone (goodbye)", within: .seconds(3))
         #expect(ContinuousClock.now - started < .seconds(1))
         #expect(await leaving.waitForExit(timeout: .seconds(10)) == 0, "\(leaving.errorOutput)")
+    }
+
+    @Test func anUnblockedPeerIsListedAgainAtOnceOverMulticast() async throws {
+        let lan = try NetworkNamespaces(count: 2)
+        defer { lan.remove() }
+        let user = try NearbyPerson(name: "User", visibility: "private")
+        let bob = try NearbyPerson(name: "Bob", visibility: "public")
+        defer { user.cleanUp(); bob.cleanUp() }
+        _ = try user.runner.run(["contacts", "add", bob.peerID, "--name", "Bob"])
+        let blocked = try user.runner.run(["contacts", "block", bob.peerID])
+        try #require(blocked.status == 0, "\(blocked.stderr)")
+
+        // Given the user's node, which blocks Bob, beside Bob's, past his announcements (1, 2 and
+        // 4 s after he starts) and the user's first queries: both have heard each other out, and
+        // the user's queries now carry Bob's PTR as a known answer, which keeps Bob quiet.
+        let userNode = try user.startNode(in: lan, node: 0)
+        let bobNode = try bob.startNode(in: lan, node: 1)
+        defer { bobNode.kill(); userNode.kill() }
+        try await Task.sleep(for: .seconds(9))
+        var skipped = [String]()
+        let early = userNode.readLine(timeout: .milliseconds(100), skipped: &skipped) { $0.contains(bob.peerID) }
+        #expect(early == nil, "a blocked peer was listed: \(skipped)")
+
+        // When the user unblocks him, the node asks afresh and lists him within seconds (the
+        // store is read every second), not at Bob's next announcement, which would never come
+        let unblocked = try user.runner.run(["contacts", "unblock", bob.peerID])
+        try #require(unblocked.status == 0, "\(unblocked.stderr)")
+        try NearbyPerson.expectLine(
+            from: userNode, "nearby \(bob.peerID) at \(lan.nodes[1].ipv4):7447 verified", within: .seconds(4))
     }
 
     @Test func aDHTLookupWorksBetweenNamespacesWithNoBootstrapNode() async throws {

@@ -313,8 +313,12 @@ struct NearbyLoop {
             }
             let unblocked = table.blocked.subtracting(blocked)
             for peer in unblocked { _ = table.setBlocked(peer, false) }
-            // An unblocked peer on the probed range is found again by the next sweep: now.
-            if !unblocked.isEmpty { probes?.sweepSoon(now: now) }
+            // An unblocked peer is found again at once: on the probed range by the next sweep,
+            // brought forward; over multicast by a query that every responder answers.
+            if !unblocked.isEmpty {
+                probes?.sweepSoon(now: now)
+                browser.askAfresh(now: now)
+            }
             for peer in blocked.subtracting(table.blocked) {
                 for case .disappeared(let gone, let reason) in table.setBlocked(peer, true) {
                     onEvent(.disappeared(gone, reason))

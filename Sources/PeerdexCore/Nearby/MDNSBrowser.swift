@@ -64,6 +64,8 @@ public struct MDNSBrowser: Sendable {
     /// Instances waiting for a follow-up, first come first asked, with the attempts made.
     private var pendingResolves: [(instance: DNSName, attempts: Int)] = []
     private var resolveAt: Double?
+    /// When a query without known answers is due (`askAfresh`), outside the regular schedule.
+    private var freshQueryAt: Double?
 
     /// A browser whose first query is due `initialDelay` seconds after `now` (clamped to
     /// 0…120 ms; the caller draws 20–120 ms at random, §5.2).
@@ -73,7 +75,8 @@ public struct MDNSBrowser: Sendable {
 
     /// When `tick` next has something to do: a query to send, or a PTR to forget.
     public var nextDeadline: Double? {
-        [nextQueryAt, resolveAt, refreshDeadline, entries.values.map(\.expiresAt).min()].compactMap { $0 }.min()
+        [nextQueryAt, freshQueryAt, resolveAt, refreshDeadline, entries.values.map(\.expiresAt).min()]
+            .compactMap { $0 }.min()
     }
 
     /// How many instances are remembered.
@@ -89,7 +92,16 @@ public struct MDNSBrowser: Sendable {
         nextQueryAt = now + min(max(delay, 0), Self.maximumInitialDelay)
     }
 
-    /// The query due at `now`, if any (QM questions, known answers for the PTR question).
+    /// Queries once more at `now`, without known answers, so that every responder answers, those
+    /// whose PTR is remembered too; the regular schedule goes on as it was. For when an
+    /// advertisement heard before is needed again, as when its peer is unblocked (the table
+    /// dropped it while blocked, and known-answer suppression would keep its responder quiet).
+    public mutating func askAfresh(now: Double) {
+        freshQueryAt = now
+    }
+
+    /// The query due at `now`, if any (QM questions, known answers for the PTR question unless
+    /// `askAfresh` asked for a query without them).
     public mutating func tick(now: Double) -> DNSMessage? {
         expire(now: now)
         var asksPointer = false
@@ -99,6 +111,12 @@ public struct MDNSBrowser: Sendable {
             interval = min(interval * 2, Self.maximumInterval)
         }
         if let due = refreshDeadline, now >= due { asksPointer = true }
+        var fresh = false
+        if let due = freshQueryAt, now >= due {
+            asksPointer = true
+            fresh = true
+            freshQueryAt = nil
+        }
         let resolving = dueResolves(now: now)
         guard asksPointer || !resolving.isEmpty else { return nil }
 
@@ -114,7 +132,7 @@ public struct MDNSBrowser: Sendable {
         for instance in resolving {
             questions += [DNSQuestion(name: instance, type: .srv), DNSQuestion(name: instance, type: .txt)]
         }
-        if asksPointer { knownAnswers = self.knownAnswers(now: now, questions: questions) }
+        if asksPointer, !fresh { knownAnswers = self.knownAnswers(now: now, questions: questions) }
         return DNSMessage(questions: questions, answers: knownAnswers)
     }
 
