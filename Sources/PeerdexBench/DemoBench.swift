@@ -1,4 +1,5 @@
 import Foundation
+import PeerdexApp
 import PeerdexTestSupport
 
 #if canImport(Glibc)
@@ -52,7 +53,7 @@ struct DemoBench {
             width: 120, height: 32)
         defer { tui.close() }
         try tui.waitFor("Contacts", timeout: 20)
-        let manifest = try Manifest.read(directory)
+        let manifest = try DemoManifest.awaited(in: directory)
         // Nearby: any person the user's probe may list (public ones always answer it).
         try tui.send("3")
         let nearbyNames = manifest.people.filter { $0.nearby && $0.visibility == "public" && $0.relation != "blocked" }
@@ -79,39 +80,26 @@ struct DemoBench {
         else { return 0 }
         return kilobytes / 1_024
     }
+}
 
-    /// What the bench reads of `demo.json`.
-    private struct Manifest: Decodable {
-        struct Person: Decodable {
-            var name: String
-            var interests: [String]
-            var visibility: String
-            var relation: String
-            var nearby: Bool
-            var discoveryPeer: Bool
+extension DemoManifest {
+    /// The manifest of the demo starting in `directory`, waiting up to 10 s for it.
+    fileprivate static func awaited(in directory: String) throws -> DemoManifest {
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline {
+            if let manifest = try read(inDemoDirectory: directory) { return manifest }
+            Thread.sleep(forTimeInterval: 0.05)
         }
+        throw BenchError("no demo.json in \(directory)")
+    }
 
-        var people: [Person]
-
-        static func read(_ directory: String) throws -> Manifest {
-            let deadline = Date().addingTimeInterval(10)
-            while Date() < deadline {
-                if let data = FileManager.default.contents(atPath: directory + "/demo.json") {
-                    return try JSONDecoder().decode(Manifest.self, from: data)
-                }
-                Thread.sleep(forTimeInterval: 0.05)
-            }
-            throw BenchError("no demo.json in \(directory)")
+    /// The interest held by the most public strangers (a network result the user's book does
+    /// not hide).
+    fileprivate var commonStrangerInterest: String {
+        var counts: [String: Int] = [:]
+        for person in people where person.relation == "stranger" && person.visibility == "public" {
+            for interest in person.interests { counts[interest, default: 0] += 1 }
         }
-
-        /// The interest held by the most public strangers (a network result the user's book
-        /// does not hide).
-        var commonStrangerInterest: String {
-            var counts: [String: Int] = [:]
-            for person in people where person.relation == "stranger" && person.visibility == "public" {
-                for interest in person.interests { counts[interest, default: 0] += 1 }
-            }
-            return counts.max { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }?.key ?? "jazz"
-        }
+        return counts.max { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }?.key ?? "jazz"
     }
 }

@@ -65,6 +65,28 @@ extension AppModel {
         return cancelRequests(where: \.isNetworkSearch)
     }
 
+    /// A new node status. The standing query is searched for again when the node can now do
+    /// what it could not: a node that comes up searches at once; one that comes online runs a
+    /// search that failed while it started ("the node is not running"); one that learns its
+    /// first discovery peers runs a search that had nobody to ask. Each on that change only, so
+    /// a search that fails again is not repeated at every status.
+    mutating func receiveNodeStatus(_ status: NodeStatus) -> [Command] {
+        let couldSearch = networkAvailable
+        let knewPeers = (nodeStatus?.discoveryPeers ?? 0) > 0
+        let wasOnline = nodeStatus?.discoveryPeers != nil
+        nodeStatus = status
+        guard networkAvailable, !query.text.isEmpty else { return [] }
+        guard couldSearch else { return startNetworkSearch(query.text) }
+        guard let search = networkSearch, search.query == query.text else { return [] }
+        let cameOnline = !wasOnline && status.discoveryPeers != nil
+        let foundPeers = !knewPeers && (status.discoveryPeers ?? 0) > 0
+        let askedNobody = search.progress.finished && search.progress.asked == 0 && !search.progress.fromCache
+        if cameOnline && search.failure != nil || foundPeers && askedNobody {
+            return startNetworkSearch(query.text)
+        }
+        return []
+    }
+
     // MARK: - Progress
 
     /// Takes progress of the current network search; progress of any other request is dropped.

@@ -33,11 +33,7 @@ extension AppModel {
         case .networkResults(let id, let progress):
             return receive(progress, for: id)
         case .nodeStatus(let status):
-            let couldSearch = networkAvailable
-            nodeStatus = status
-            // A node that comes up while a query stands searches for it at once.
-            guard !couldSearch, networkAvailable, !query.text.isEmpty else { return [] }
-            return startNetworkSearch(query.text)
+            return receiveNodeStatus(status)
         case .ownInvite(let invite, let code):
             ownInvite = invite
             ownInviteQR = code

@@ -113,6 +113,12 @@ public struct NodeStatus: Hashable, Sendable {
         }
     }
 
+    /// The discovery peers a running node knows; nil unless online.
+    public var discoveryPeers: Int? {
+        if case .online(_, _, let peers, _) = state { return peers }
+        return nil
+    }
+
     /// Where to see a network when there is none to show (offline, or alone in the DHT: a
     /// newcomer's first run, which the demo is for); the line shows it when it fits whole.
     public var hint: String? {

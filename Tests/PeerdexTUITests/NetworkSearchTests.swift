@@ -135,6 +135,41 @@ import Testing
         #expect(model.render().line(border) == finished)  // no spinner left to turn
     }
 
+    @Test func aSearchThatFailedWhileTheNodeStartedRunsAgainOnceItIsOnline() {
+        var model = Fixtures.model()
+        _ = model.update(.nodeStatus(NodeStatus(.starting)))
+        _ = model.update(.key(.char("/")))
+        _ = model.update(.key(.char("a")))
+        _ = model.fail("the node is not running", transient: true) { $0.isNetworkSearch }
+        #expect(model.networkSearch?.failure == "the node is not running")
+        #expect(model.update(.nodeStatus(NodeStatus(.starting))).requests.isEmpty)
+        // Online: the standing query goes out again, once.
+        #expect(model.update(.nodeStatus(Self.online)).requests == [.networkSearch(query: "a")])
+        #expect(model.networkSearch?.failure == nil && model.networkSearch?.isRunning == true)
+        _ = model.fail("no route", transient: true) { $0.isNetworkSearch }
+        #expect(model.update(.nodeStatus(Self.online)).requests.isEmpty, "not at every status")
+    }
+
+    @Test func aSearchThatHadNobodyToAskRunsAgainWhenDiscoveryPeersAreFound() {
+        var model = Fixtures.model()
+        let alone = NodeStatus(.online(address: "127.0.0.1:4001", dhtNodes: 2, discoveryPeers: 0, lastBootstrap: nil))
+        _ = model.update(.nodeStatus(alone))
+        _ = model.update(.key(.char("/")))
+        _ = model.update(.key(.char("a")))
+        _ = model.sendNetwork(NetworkSearchProgress(ranked: [], asked: 0, finished: true))
+        #expect(model.render().line(21).contains("network: no discovery peers to ask"))
+        #expect(model.update(.nodeStatus(alone)).requests.isEmpty)
+        // The node learns of discovery peers: the query goes out again, once.
+        #expect(model.update(.nodeStatus(Self.online)).requests == [.networkSearch(query: "a")])
+        _ = model.sendNetwork(NetworkSearchProgress(ranked: [], asked: 0, finished: true))
+        #expect(model.update(.nodeStatus(Self.online)).requests.isEmpty, "not at every status")
+        // A search that asked peers is not repeated when more are found.
+        _ = model.update(.nodeStatus(alone))
+        _ = model.update(.key(.char("l")))
+        _ = model.sendNetwork(NetworkSearchProgress(ranked: [grace], asked: 2, answered: 2, finished: true))
+        #expect(model.update(.nodeStatus(Self.online)).requests.isEmpty)
+    }
+
     @Test func resultsFromARecentSearchSaySoInsteadOfCountingPeers() {
         var model = searching()
         _ = model.sendNetwork(NetworkSearchProgress(ranked: [grace, heidi], finished: true, fromCache: true))

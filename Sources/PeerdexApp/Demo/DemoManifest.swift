@@ -72,6 +72,12 @@ public struct DemoManifest: Codable, Sendable, Equatable {
     /// The file's name inside the demo directory.
     public static let fileName = "demo.json"
 
+    /// The manifest of the demo run in `directory`; nil while the demo has not written it yet.
+    public static func read(inDemoDirectory directory: String) throws -> DemoManifest? {
+        guard let data = FileManager.default.contents(atPath: directory + "/" + fileName) else { return nil }
+        return try JSONDecoder().decode(DemoManifest.self, from: data)
+    }
+
     /// Pretty-printed JSON with sorted keys.
     func encoded() throws -> Data {
         let encoder = JSONEncoder()
