@@ -8,9 +8,10 @@ import PeerdexCore
 ///
 /// `NodeRuntime` writes the file (atomically) once the node accepts peers and removes it when
 /// the node stops. A node that crashed leaves its file behind, so readers ignore a file whose
-/// process is gone, or whose process ID now names a later process (the file keeps when its process
-/// started, and a reused ID has another start time). When two nodes run on one data directory (a `peerdex node` and a TUI), the
-/// one that started last is named, and the file goes when that one stops.
+/// process is gone, or whose process ID now names a later process (the file keeps when its
+/// process started, and a reused ID has another start time). When two nodes run on one data
+/// directory (a `peerdex node` and a TUI), the one that started last is named, and the file goes
+/// when that one stops.
 public struct NodeAddressFile: Codable, Equatable, Sendable {
     /// The file's name in the data directory.
     public static let fileName = "node.json"
